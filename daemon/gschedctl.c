@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* gschedctl: command-line view of gsched.ko (gschedctl <command> [args]). */
+#include <stdio.h>
+#include <string.h>
+#include "cli/cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(struct cli *, int, char **);
+	const char *help;
+} cmds[] = {
+	{ "vms", cmd_vms, "vms                 VMs gsched.ko tracks, with vCPUs and guest CPU time" },
+	{ "tasks", cmd_tasks, "tasks VM            guest address spaces of VM and the CPU time each got" },
+	{ "state", cmd_state, "state               the module's full state as JSON (VMs, vCPUs, tasks)" },
+};
+
+static void usage(FILE *f, const char *prog)
+{
+	fprintf(f, "usage: %s [--json] <command> [args]\n\ncommands:\n", prog);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %s\n", cmds[i].help);
+	fprintf(f, "\noptions:\n  --json     machine-readable output\n  --help     this text (also: %s <command> --help)\n"
+		"\nVM is a gsched VM id, the VMM's pid, or the VM's name (QEMU -name).\n"
+		"Needs root: %s is opened with CAP_SYS_ADMIN.\n", prog, GSCHED_DEVICE);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = { .prog = "gschedctl", .g = { .fd = -1 } };
+	char *args[64];
+	int n = 0, ret = 2;
+	const char *cmd = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			c.json = true;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			for (size_t k = 0; cmd && k < sizeof(cmds) / sizeof(cmds[0]); k++)
+				if (!strcmp(cmd, cmds[k].name)) {
+					printf("usage: %s [--json] %s\n", c.prog, cmds[k].help);
+					return 0;
+				}
+			usage(stdout, c.prog);
+			return 0;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "%s: unknown option '%s'\n", c.prog, argv[i]);
+			usage(stderr, c.prog);
+			return 2;
+		} else if (n < 64) {
+			if (!cmd)
+				cmd = argv[i];
+			args[n++] = argv[i];
+		}
+	}
+	if (!cmd) {
+		usage(stderr, c.prog);
+		return 2;
+	}
+	for (size_t k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
+		if (strcmp(cmd, cmds[k].name))
+			continue;
+		if (cli_connect(&c))
+			return 1;
+		ret = cmds[k].fn(&c, n, args);
+		gsched_close(&c.g);
+		return ret;
+	}
+	fprintf(stderr, "%s: unknown command '%s'\n", c.prog, cmd);
+	usage(stderr, c.prog);
+	return 2;
+}

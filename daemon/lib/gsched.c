@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* libgsched (see gsched.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "lib/gsched.h"
+
+int gsched_open(struct gsched *g, const char **why)
+{
+	g->fd = open(GSCHED_DEVICE, O_RDONLY | O_CLOEXEC);
+	if (g->fd < 0) {
+		int err = errno;
+
+		*why = err == ENOENT ? GSCHED_DEVICE " not found: is gsched.ko loaded? (modprobe gsched)" :
+		       err == EACCES || err == EPERM ? GSCHED_DEVICE ": permission denied (needs root / CAP_SYS_ADMIN)" :
+		       strerror(err);
+		return -err;
+	}
+	if (ioctl(g->fd, GSCHED_IOC_VERSION, &g->version) < 0) {
+		int err = errno;
+
+		*why = "GSCHED_IOC_VERSION failed: not a gsched device?";
+		close(g->fd);
+		return -err;
+	}
+	if (g->version.major != GSCHED_ABI_MAJOR) {
+		*why = "gsched.ko speaks another ABI major version than this gschedctl";
+		close(g->fd);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+void gsched_close(struct gsched *g)
+{
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = -1;
+}
+
+/* Grow the buffer until the module reports it holds the whole table. */
+static int gsched_list(struct gsched *g, unsigned long cmd, unsigned int vm_id,
+		       size_t esize, void **out, size_t *count,
+		       unsigned long long *now_ns)
+{
+	struct gsched_list l;
+	unsigned int cap = 64;
+	void *buf = NULL;
+
+	for (int tries = 0; tries < 8; tries++) {
+		void *nbuf = realloc(buf, (size_t)cap * esize);
+
+		if (!nbuf) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = nbuf;
+		memset(&l, 0, sizeof(l));
+		l.buf = (unsigned long long)(uintptr_t)buf;
+		l.capacity = cap;
+		l.elem_size = (unsigned int)esize;
+		l.vm_id = vm_id;
+		if (ioctl(g->fd, cmd, &l) < 0) {
+			int err = errno;
+
+			free(buf);
+			return -err;
+		}
+		if (l.total <= l.count) {
+			*out = buf;
+			*count = l.count;
+			if (now_ns)
+				*now_ns = l.now_ns;
+			return 0;
+		}
+		cap = l.total + l.total / 4 + 16;
+	}
+	free(buf);
+	return -EAGAIN;
+}
+
+int gsched_list_vms(struct gsched *g, struct gsched_vm_info **out, size_t *count,
+		    unsigned long long *now_ns)
+{
+	return gsched_list(g, GSCHED_IOC_LIST_VMS, 0, sizeof(**out), (void **)out,
+			   count, now_ns);
+}
+
+int gsched_list_vcpus(struct gsched *g, unsigned int vm_id,
+		      struct gsched_vcpu_info **out, size_t *count)
+{
+	return gsched_list(g, GSCHED_IOC_LIST_VCPUS, vm_id, sizeof(**out),
+			   (void **)out, count, NULL);
+}
+
+int gsched_list_tasks(struct gsched *g, unsigned int vm_id,
+		      struct gsched_task_info **out, size_t *count,
+		      unsigned long long *now_ns)
+{
+	return gsched_list(g, GSCHED_IOC_LIST_TASKS, vm_id, sizeof(**out),
+			   (void **)out, count, now_ns);
+}
+
+void gsched_vm_name(int pid, char *buf, size_t len)
+{
+	char path[64], args[8192];
+	size_t n, i;
+	FILE *f;
+
+	buf[0] = 0;
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	n = fread(args, 1, sizeof(args) - 1, f);
+	fclose(f);
+	args[n] = 0;
+	/* args is NUL-separated; look for "-name" followed by its value. */
+	for (i = 0; i < n; i += strlen(args + i) + 1) {
+		const char *v, *a = args + i;
+
+		if (strcmp(a, "-name") || i + strlen(a) + 1 >= n)
+			continue;
+		v = a + strlen(a) + 1;
+		if (!strncmp(v, "guest=", 6))
+			v += 6;
+		snprintf(buf, len, "%.*s", (int)strcspn(v, ","), v);
+		return;
+	}
+	/* No -name: the program's base name. */
+	snprintf(buf, len, "%s", strrchr(args, '/') ? strrchr(args, '/') + 1 : args);
+}

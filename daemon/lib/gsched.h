@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * libgsched: userspace access to gsched.ko through /dev/gsched. Opens the
+ * device, checks the ABI version, and fetches the VM, vCPU and address-space
+ * tables with buffers that grow until the whole table fits.
+ */
+#ifndef GSCHED_LIB_H
+#define GSCHED_LIB_H
+#include <stddef.h>
+#include <gsched/abi.h>
+
+struct gsched {
+	int fd;
+	struct gsched_version version;
+};
+
+/* Returns 0 or -errno; on error *why says what went wrong. */
+int gsched_open(struct gsched *g, const char **why);
+void gsched_close(struct gsched *g);
+
+/* Fetch a whole table into a malloc'd array (*out, *count); 'now_ns' gets the
+ * module clock. Return 0 or -errno. */
+int gsched_list_vms(struct gsched *g, struct gsched_vm_info **out, size_t *count,
+		    unsigned long long *now_ns);
+int gsched_list_vcpus(struct gsched *g, unsigned int vm_id,
+		      struct gsched_vcpu_info **out, size_t *count);
+int gsched_list_tasks(struct gsched *g, unsigned int vm_id,
+		      struct gsched_task_info **out, size_t *count,
+		      unsigned long long *now_ns);
+
+/* Name of the VM run by 'pid' (QEMU's -name guest=NAME), or the process
+ * name; writes "" if unknown. */
+void gsched_vm_name(int pid, char *buf, size_t len);
+
+#endif

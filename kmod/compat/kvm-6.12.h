@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KVM internals of Debian 6.12 (6.12.95, bookworm-backports) that gsched relies on.
+ * arch/x86/kvm/svm/svm.h is not shipped in the headers: only the prefix of
+ * struct vcpu_svm is declared here (unchanged from 6.1; struct kvm_vcpu shrank to 6480 bytes); layout.c checks it
+ * against kvm_amd's BTF. The tracepoint prototypes are those of
+ * arch/x86/kvm/trace.h.
+ */
+#ifndef GS_COMPAT_KVM_H
+#define GS_COMPAT_KVM_H
+#include <linux/kvm_host.h>
+#include <asm/svm.h>
+
+#define GS_COMPAT_NAME "6.12"
+
+struct gs_vcpu_svm {
+	struct kvm_vcpu vcpu;
+	struct vmcb *vmcb;              /* current VMCB (vmcb01 unless nested) */
+	struct { struct vmcb *ptr; } vmcb01;
+};
+
+#define GS_TP_KVM_ENTRY_ARGS struct kvm_vcpu *vcpu, bool force_immediate_exit
+#define GS_TP_KVM_ENTRY_BTF { "void *", "struct kvm_vcpu *", "bool" }
+#define GS_TP_KVM_EXIT_ARGS struct kvm_vcpu *vcpu, u32 isa
+#define GS_TP_KVM_EXIT_BTF { "void *", "struct kvm_vcpu *", "u32" }
+#define GS_TP_SCHED_SWITCH_ARGS bool preempt, struct task_struct *prev, \
+	struct task_struct *next, unsigned int prev_state
+#define GS_TP_SCHED_SWITCH_BTF { "void *", "bool", "struct task_struct *", \
+	"struct task_struct *", "unsigned int" }
+
+/* Called once per VM when its last reference goes (virt/kvm/kvm_main.c). */
+#define GS_KPROBE_VM_DESTROY "kvm_destroy_vm"
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The tiny types shim that lets kmod/core/ compile both into gsched.ko and into
+ * the userspace unit tests. Nothing in core/ includes any other header.
+ */
+#ifndef GS_CORE_TYPES_H
+#define GS_CORE_TYPES_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/stddef.h>
+#else
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int32_t s32;
+#endif
+
+#endif

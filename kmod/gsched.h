@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gsched.ko internals shared between its files: the registry of VMs and vCPUs
+ * (registry.c), the vendor-specific CR3 access (svm.c, vmx.c), the KVM hooks
+ * (hooks.c), the load-time layout check (layout.c) and the user interfaces
+ * (dev.c, debugfs.c).
+ */
+#ifndef GS_GSCHED_H
+#define GS_GSCHED_H
+#include <linux/kvm_host.h>
+#include <linux/spinlock.h>
+#include "core/acct.h"
+#include "../include/gsched/abi.h"
+
+#define GS_NAME "gsched"
+
+enum gs_vendor { GS_VENDOR_NONE = 0, GS_VENDOR_SVM = 1, GS_VENDOR_VMX = 2 };
+enum gs_state { GS_FREE = 0, GS_LIVE, GS_DEAD, GS_RECLAIM };
+
+struct gs_vm {
+	struct kvm *kvm;          /* key; dereferenced only by KVM's own callers */
+	raw_spinlock_t lock;      /* tab and every vCPU's acct */
+	struct gs_astab tab;
+	u32 id;
+	pid_t pid;
+	u32 nr_vcpus;
+	u64 first_seen;
+	enum gs_state state;      /* under gs_reg_lock */
+};
+
+struct gs_vcpu {
+	struct hlist_node hnode;  /* gs_vcpu_hash, RCU */
+	struct kvm_vcpu *kvcpu;   /* key; dereferenced only in its own probes */
+	struct gs_vm *vm;
+	struct gs_vcpu_acct acct; /* under vm->lock */
+	pid_t tid;
+	u32 flags;                /* GSCHED_VCPU_*; written by the vCPU thread */
+	enum gs_state state;      /* under gs_reg_lock */
+};
+
+/* Module parameters and what load time decided. */
+extern int gs_mode;              /* enum gsched_track_mode */
+extern enum gs_vendor gs_vendor;
+extern unsigned int gs_max_vms, gs_max_vcpus, gs_max_tasks;
+extern bool gs_disarming;        /* unload: drop CR3 intercepts we set */
+
+/* registry.c */
+extern raw_spinlock_t gs_reg_lock;
+extern struct gs_vm *gs_vms;
+extern struct gs_vcpu *gs_vcpus;
+int gs_registry_init(void);
+void gs_registry_exit(void);
+struct gs_vcpu *gs_vcpu_lookup(struct kvm_vcpu *kvcpu);
+struct gs_vcpu *gs_vcpu_discover(struct kvm_vcpu *kvcpu);
+void gs_vm_destroyed(struct kvm *kvm);
+/* Kick every live vCPU we armed so its next entry disarms; returns how many. */
+unsigned int gs_registry_kick_armed(void);
+
+/* svm.c / vmx.c: guest root at entry, exit and deschedule (0: unknown). */
+void gs_svm_entry(struct gs_vcpu *v, struct kvm_vcpu *kvcpu);
+u64 gs_svm_cr3_exited(struct kvm_vcpu *kvcpu);
+u64 gs_vmx_cr3_exited(void);
+
+/* hooks.c */
+int gs_hooks_init(void);
+void gs_hooks_exit(void);
+
+/* layout.c */
+int gs_layout_check(void);
+
+/* dev.c, debugfs.c */
+int gs_dev_init(void);
+void gs_dev_exit(void);
+void gs_debugfs_init(void);
+void gs_debugfs_exit(void);
+
+#endif

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The KVM and scheduler hooks, none of which patch KVM:
+ *  - kvm_entry (exported tracepoint): discovers vCPUs, (re)arms the SVM CR3
+ *    intercept, opens a guest interval, notes the address space in exact mode;
+ *  - kvm_exit (exported tracepoint): closes the interval, samples guest CR3;
+ *  - sched_switch (vmlinux tracepoint): closes the interval when the host
+ *    deschedules a vCPU thread before KVM ran its exit handler (SVM handles
+ *    exits with preemption enabled), so host preemption is never charged;
+ *  - a kprobe on kvm_destroy_vm: forgets the VM and its vCPUs.
+ * All probes run in atomic context: no sleeping, no allocation.
+ */
+#include <linux/delay.h>
+#include <linux/kprobes.h>
+#include <linux/ktime.h>
+#include <linux/tracepoint.h>
+#include "compat/compat.h"
+#include "gsched.h"
+
+extern struct tracepoint __tracepoint_kvm_entry;
+extern struct tracepoint __tracepoint_kvm_exit;
+static struct tracepoint *gs_tp_sched_switch;
+
+static void gs_charge(struct gs_vcpu *v, u64 root, bool entry, bool preempt)
+{
+	u64 now = ktime_get_ns();
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&v->vm->lock, flags);
+	if (entry)
+		gs_acct_entry(&v->vm->tab, &v->acct, gs_cr3_root(root), now);
+	else
+		gs_acct_leave(&v->vm->tab, &v->acct, gs_cr3_root(root), now, preempt);
+	raw_spin_unlock_irqrestore(&v->vm->lock, flags);
+}
+
+static struct gs_vcpu *gs_find(struct kvm_vcpu *vcpu)
+{
+	struct gs_vcpu *v;
+
+	rcu_read_lock();
+	v = gs_vcpu_lookup(vcpu);
+	rcu_read_unlock();  /* probes run with preemption off: still protected */
+	return v;
+}
+
+static void gs_on_kvm_entry(void *data, GS_TP_KVM_ENTRY_ARGS)
+{
+	struct gs_vcpu *v = gs_find(vcpu);
+	u64 root = 0;
+
+	if (unlikely(!v)) {
+		v = gs_vcpu_discover(vcpu);
+		if (!v)
+			return;
+	}
+	if (unlikely(v->tid != current->pid))
+		WRITE_ONCE(v->tid, current->pid);
+	if (gs_vendor == GS_VENDOR_SVM) {
+		gs_svm_entry(v, vcpu);
+		/* Exact: every CR3 write exited, so arch.cr3 is current. */
+		if (gs_mode == GSCHED_MODE_EXACT)
+			root = vcpu->arch.cr3;
+	}
+	gs_charge(v, root, true, false);
+}
+
+static void gs_on_kvm_exit(void *data, GS_TP_KVM_EXIT_ARGS)
+{
+	struct gs_vcpu *v = gs_find(vcpu);
+	u64 root = 0;
+
+	if (!v)
+		return;
+	if (gs_mode == GSCHED_MODE_SAMPLING)
+		root = gs_vendor == GS_VENDOR_SVM ? gs_svm_cr3_exited(vcpu) :
+		       gs_vendor == GS_VENDOR_VMX ? gs_vmx_cr3_exited() : 0;
+	gs_charge(v, root, false, false);
+}
+
+static void gs_on_sched_switch(void *data, GS_TP_SCHED_SWITCH_ARGS)
+{
+	struct kvm_vcpu *vcpu = kvm_get_running_vcpu();
+	struct gs_vcpu *v;
+	u64 root = 0;
+
+	/* kvm_running_vcpu is prev's until KVM's own sched_out notifier. */
+	if (!vcpu || prev != current)
+		return;
+	v = gs_find(vcpu);
+	if (!v || !READ_ONCE(v->acct.in_guest))
+		return;
+	if (gs_mode == GSCHED_MODE_SAMPLING && gs_vendor == GS_VENDOR_SVM)
+		root = gs_svm_cr3_exited(vcpu);
+	gs_charge(v, root, false, true);
+}
+
+static int gs_on_vm_destroy(struct kprobe *p, struct pt_regs *regs)
+{
+	gs_vm_destroyed((struct kvm *)regs->di);
+	return 0;
+}
+
+static struct kprobe gs_kp_destroy = {
+	.symbol_name = GS_KPROBE_VM_DESTROY,
+	.pre_handler = gs_on_vm_destroy,
+};
+
+static void gs_find_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_switch"))
+		*(struct tracepoint **)priv = tp;
+}
+
+int gs_hooks_init(void)
+{
+	int err;
+
+	for_each_kernel_tracepoint(gs_find_tp, &gs_tp_sched_switch);
+	if (!gs_tp_sched_switch) {
+		pr_err(GS_NAME ": tracepoint sched_switch not found\n");
+		return -ENOENT;
+	}
+	err = register_kprobe(&gs_kp_destroy);
+	if (err) {
+		pr_err(GS_NAME ": cannot probe %s (%d); is kvm.ko loaded?\n",
+		       GS_KPROBE_VM_DESTROY, err);
+		return err;
+	}
+	err = tracepoint_probe_register(gs_tp_sched_switch, gs_on_sched_switch, NULL);
+	if (err)
+		goto out_kp;
+	err = tracepoint_probe_register(&__tracepoint_kvm_exit, gs_on_kvm_exit, NULL);
+	if (err)
+		goto out_ss;
+	err = tracepoint_probe_register(&__tracepoint_kvm_entry, gs_on_kvm_entry, NULL);
+	if (err)
+		goto out_exit;
+	return 0;
+out_exit:
+	tracepoint_probe_unregister(&__tracepoint_kvm_exit, gs_on_kvm_exit, NULL);
+out_ss:
+	tracepoint_probe_unregister(gs_tp_sched_switch, gs_on_sched_switch, NULL);
+out_kp:
+	tracepoint_synchronize_unregister();
+	unregister_kprobe(&gs_kp_destroy);
+	pr_err(GS_NAME ": tracepoint registration failed (%d)\n", err);
+	return err;
+}
+
+/* Give back the CR3 intercepts we armed: each vCPU drops its own at its next
+ * entry; kick running ones. Idle (halted) vCPUs keep the bit until KVM resets
+ * them, which is harmless: KVM handles CR3-write exits itself. */
+static void gs_disarm(void)
+{
+	unsigned int left = 0, i;
+
+	WRITE_ONCE(gs_disarming, true);
+	for (i = 0; i < 100; i++) {
+		left = gs_registry_kick_armed();
+		if (!left)
+			break;
+		msleep(20);
+	}
+	if (left)
+		pr_info(GS_NAME ": %u idle vCPU(s) keep the CR3-write intercept until their next reset (KVM handles it)\n",
+			left);
+}
+
+void gs_hooks_exit(void)
+{
+	if (gs_mode == GSCHED_MODE_EXACT)
+		gs_disarm();
+	tracepoint_probe_unregister(&__tracepoint_kvm_entry, gs_on_kvm_entry, NULL);
+	tracepoint_probe_unregister(&__tracepoint_kvm_exit, gs_on_kvm_exit, NULL);
+	tracepoint_probe_unregister(gs_tp_sched_switch, gs_on_sched_switch, NULL);
+	tracepoint_synchronize_unregister();
+	unregister_kprobe(&gs_kp_destroy);
+}

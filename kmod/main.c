@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gsched.ko entry points: module parameters, the choice of tracking mode,
+ * and the order of bring-up and tear-down (layout check, registry, user
+ * interfaces, hooks; the reverse on unload, with VMs still running).
+ */
+#include <linux/module.h>
+#include <asm/processor.h>
+#include "gsched.h"
+
+static char *mode = "auto";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "guest CR3 tracking: auto (exact where supported), exact (AMD SVM + NPT), sampling");
+unsigned int gs_max_vms = 64;
+module_param_named(max_vms, gs_max_vms, uint, 0444);
+MODULE_PARM_DESC(max_vms, "VMs tracked at once (1-4096)");
+unsigned int gs_max_vcpus = 1024;
+module_param_named(max_vcpus, gs_max_vcpus, uint, 0444);
+MODULE_PARM_DESC(max_vcpus, "vCPUs tracked at once (1-65536)");
+unsigned int gs_max_tasks = 512;
+module_param_named(max_tasks, gs_max_tasks, uint, 0444);
+MODULE_PARM_DESC(max_tasks, "guest address spaces kept per VM, least recently seen evicted (16-65536)");
+
+int gs_mode;
+enum gs_vendor gs_vendor;
+bool gs_disarming;
+
+static int gs_pick_mode(void)
+{
+	switch (boot_cpu_data.x86_vendor) {
+	case X86_VENDOR_AMD: case X86_VENDOR_HYGON:
+		gs_vendor = GS_VENDOR_SVM;
+		break;
+	case X86_VENDOR_INTEL: case X86_VENDOR_CENTAUR: case X86_VENDOR_ZHAOXIN:
+		gs_vendor = GS_VENDOR_VMX;
+		break;
+	default:
+		gs_vendor = GS_VENDOR_NONE;
+	}
+	if (!strcmp(mode, "auto")) {
+		gs_mode = gs_vendor == GS_VENDOR_SVM ? GSCHED_MODE_EXACT : GSCHED_MODE_SAMPLING;
+	} else if (!strcmp(mode, "exact")) {
+		if (gs_vendor != GS_VENDOR_SVM) {
+			pr_err(GS_NAME ": mode=exact needs AMD SVM; Intel VMX supports mode=sampling\n");
+			return -EINVAL;
+		}
+		gs_mode = GSCHED_MODE_EXACT;
+	} else if (!strcmp(mode, "sampling")) {
+		gs_mode = GSCHED_MODE_SAMPLING;
+	} else {
+		pr_err(GS_NAME ": mode=%s: expected auto, exact or sampling\n", mode);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int gs_check_params(void)
+{
+	if (gs_max_vms < 1 || gs_max_vms > 4096 || gs_max_vcpus < 1 ||
+	    gs_max_vcpus > 65536 || gs_max_tasks < 16 || gs_max_tasks > 65536) {
+		pr_err(GS_NAME ": max_vms (1-4096), max_vcpus (1-65536) or max_tasks (16-65536) out of range\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init gs_init(void)
+{
+	int err;
+
+	err = gs_check_params();
+	if (!err)
+		err = gs_pick_mode();
+	if (!err)
+		err = gs_layout_check();
+	if (!err)
+		err = gs_registry_init();
+	if (err)
+		return err;
+	err = gs_dev_init();
+	if (err)
+		goto out_reg;
+	gs_debugfs_init();
+	err = gs_hooks_init();
+	if (err)
+		goto out_dev;
+	pr_info(GS_NAME ": loaded, %s tracking on %s\n",
+		gs_mode == GSCHED_MODE_EXACT ? "exact" : "sampling",
+		gs_vendor == GS_VENDOR_SVM ? "AMD SVM" :
+		gs_vendor == GS_VENDOR_VMX ? "Intel VMX" : "unknown CPU");
+	return 0;
+out_dev:
+	gs_debugfs_exit();
+	gs_dev_exit();
+out_reg:
+	gs_registry_exit();
+	return err;
+}
+
+static void __exit gs_exit(void)
+{
+	gs_hooks_exit();
+	gs_debugfs_exit();
+	gs_dev_exit();
+	gs_registry_exit();
+	pr_info(GS_NAME ": unloaded\n");
+}
+
+module_init(gs_init);
+module_exit(gs_exit);
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("gsched developers");
+MODULE_DESCRIPTION("guest-aware CPU scheduling for KVM hosts: guest task tracking");
+MODULE_SOFTDEP("pre: kvm");

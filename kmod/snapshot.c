@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Consistent copies of the module state for the user interfaces (dev.c,
+ * debugfs.c): VMs, vCPUs and address spaces are copied under the registry
+ * and per-VM locks into caller buffers; nothing here sleeps.
+ */
+#include <linux/ktime.h>
+#include "gsched.h"
+#include "snapshot.h"
+
+static void gs_vm_info(struct gs_vm *vm, struct gsched_vm_info *o)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	memset(o, 0, sizeof(*o));
+	o->vm_id = vm->id;
+	o->pid = vm->pid;
+	o->nr_vcpus = vm->nr_vcpus;
+	o->first_seen_ns = vm->first_seen;
+	o->mode = gs_mode;
+	raw_spin_lock_irqsave(&vm->lock, flags);
+	o->nr_tasks = vm->tab.count;
+	o->evictions = vm->tab.evictions;
+	for (i = 0; i < gs_max_vcpus; i++)
+		if (gs_vcpus[i].state == GS_LIVE && gs_vcpus[i].vm == vm)
+			o->guest_ns += gs_vcpus[i].acct.guest_ns;
+	raw_spin_unlock_irqrestore(&vm->lock, flags);
+}
+
+u32 gs_snapshot_vms(struct gsched_vm_info *out, u32 max, u32 *total)
+{
+	unsigned long flags;
+	unsigned int i;
+	u32 n = 0;
+
+	*total = 0;
+	raw_spin_lock_irqsave(&gs_reg_lock, flags);
+	for (i = 0; i < gs_max_vms; i++) {
+		if (gs_vms[i].state != GS_LIVE)
+			continue;
+		if (n < max)
+			gs_vm_info(&gs_vms[i], &out[n++]);
+		(*total)++;
+	}
+	raw_spin_unlock_irqrestore(&gs_reg_lock, flags);
+	return n;
+}
+
+static struct gs_vm *gs_vm_by_id_locked(u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < gs_max_vms; i++)
+		if (gs_vms[i].state == GS_LIVE && gs_vms[i].id == id)
+			return &gs_vms[i];
+	return NULL;
+}
+
+int gs_snapshot_vcpus(u32 vm_id, struct gsched_vcpu_info *out, u32 max, u32 *total)
+{
+	unsigned long flags, vflags;
+	struct gs_vm *vm;
+	unsigned int i;
+	int n = 0;
+
+	*total = 0;
+	raw_spin_lock_irqsave(&gs_reg_lock, flags);
+	vm = gs_vm_by_id_locked(vm_id);
+	if (!vm) {
+		raw_spin_unlock_irqrestore(&gs_reg_lock, flags);
+		return -ENOENT;
+	}
+	raw_spin_lock_irqsave(&vm->lock, vflags);
+	for (i = 0; i < gs_max_vcpus; i++) {
+		struct gs_vcpu *v = &gs_vcpus[i];
+		struct gsched_vcpu_info *o;
+
+		if (v->state != GS_LIVE || v->vm != vm)
+			continue;
+		(*total)++;
+		if (n >= max)
+			continue;
+		o = &out[n++];
+		memset(o, 0, sizeof(*o));
+		o->vm_id = vm->id;
+		o->vcpu_id = v->acct.vcpu_id;
+		o->tid = v->tid;
+		o->flags = READ_ONCE(v->flags);
+		o->cr3 = v->acct.root;
+		o->guest_ns = v->acct.guest_ns;
+		o->entries = v->acct.entries;
+		o->switches = v->acct.switches;
+		o->preemptions = v->acct.preemptions;
+	}
+	raw_spin_unlock_irqrestore(&vm->lock, vflags);
+	raw_spin_unlock_irqrestore(&gs_reg_lock, flags);
+	return n;
+}
+
+int gs_snapshot_tasks(u32 vm_id, struct gs_as *out, u32 max, u32 *total)
+{
+	unsigned long flags, vflags;
+	struct gs_vm *vm;
+	int n;
+
+	raw_spin_lock_irqsave(&gs_reg_lock, flags);
+	vm = gs_vm_by_id_locked(vm_id);
+	if (!vm) {
+		raw_spin_unlock_irqrestore(&gs_reg_lock, flags);
+		return -ENOENT;
+	}
+	raw_spin_lock_irqsave(&vm->lock, vflags);
+	*total = vm->tab.count;
+	n = gs_astab_snapshot(&vm->tab, out, max);
+	raw_spin_unlock_irqrestore(&vm->lock, vflags);
+	raw_spin_unlock_irqrestore(&gs_reg_lock, flags);
+	return n;
+}
