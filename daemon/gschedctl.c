@@ -9,7 +9,7 @@ static const struct {
 	int (*fn)(struct cli *, int, char **);
 	const char *help;
 } cmds[] = {
-	{ "vms", cmd_vms, "vms                 VMs gsched.ko tracks, with vCPUs and guest CPU time" },
+	{ "vms", cmd_vms, "vms                 VMs gsched.ko tracks, with vCPUs and the CPU time they got" },
 	{ "tasks", cmd_tasks, "tasks VM            guest address spaces of VM and the CPU time each got" },
 	{ "state", cmd_state, "state               the module's full state as JSON (VMs, vCPUs, tasks)" },
 };

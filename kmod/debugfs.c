@@ -13,9 +13,9 @@ static void gs_show_vm(struct seq_file *m, const struct gsched_vm_info *vm,
 	u32 total;
 	int n, i;
 
-	seq_printf(m, "vm %u pid %d vcpus %u tasks %u evictions %llu guest_ns %llu\n",
+	seq_printf(m, "vm %u pid %d vcpus %u tasks %u evictions %llu cpu_ns %llu\n",
 		   vm->vm_id, vm->pid, vm->nr_vcpus, vm->nr_tasks, vm->evictions,
-		   vm->guest_ns);
+		   vm->cpu_ns);
 	n = gs_snapshot_tasks(vm->vm_id, as, max, &total);
 	for (i = 0; i < n; i++)
 		seq_printf(m, "  root %#llx cpu_ns %llu switches %llu last_seen %llu vcpu %u\n",

@@ -33,6 +33,7 @@ struct gs_vcpu {
 	struct kvm_vcpu *kvcpu;   /* key; dereferenced only in its own probes */
 	struct gs_vm *vm;
 	struct gs_vcpu_acct acct; /* under vm->lock */
+	struct task_struct *task; /* thread that last entered it; compared, never dereferenced */
 	pid_t tid;
 	u32 flags;                /* GSCHED_VCPU_*; written by the vCPU thread */
 	enum gs_state state;      /* under gs_reg_lock */
@@ -53,6 +54,8 @@ void gs_registry_exit(void);
 struct gs_vcpu *gs_vcpu_lookup(struct kvm_vcpu *kvcpu);
 struct gs_vcpu *gs_vcpu_discover(struct kvm_vcpu *kvcpu);
 void gs_vm_destroyed(struct kvm *kvm);
+/* The vCPU whose accounting interval is open on this CPU (hooks.c). */
+DECLARE_PER_CPU(struct gs_vcpu *, gs_open_vcpu);
 /* Kick every live vCPU we armed so its next entry disarms; returns how many. */
 unsigned int gs_registry_kick_armed(void);
 

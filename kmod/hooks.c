@@ -2,11 +2,11 @@
 /*
  * The KVM and scheduler hooks, none of which patch KVM:
  *  - kvm_entry (exported tracepoint): discovers vCPUs, (re)arms the SVM CR3
- *    intercept, opens a guest interval, notes the address space in exact mode;
- *  - kvm_exit (exported tracepoint): closes the interval, samples guest CR3;
+ *    intercept, opens an accounting interval, notes the address space (exact);
+ *  - kvm_exit (exported tracepoint): charges the time so far, samples CR3;
  *  - sched_switch (vmlinux tracepoint): closes the interval when the host
- *    deschedules a vCPU thread before KVM ran its exit handler (SVM handles
- *    exits with preemption enabled), so host preemption is never charged;
+ *    deschedules the vCPU thread (preemption, a halted vCPU blocking, a wait
+ *    in the VMM after KVM_RUN returned), so that time is never charged;
  *  - a kprobe on kvm_destroy_vm: forgets the VM and its vCPUs.
  * All probes run in atomic context: no sleeping, no allocation.
  */
@@ -21,32 +21,42 @@ extern struct tracepoint __tracepoint_kvm_entry;
 extern struct tracepoint __tracepoint_kvm_exit;
 static struct tracepoint *gs_tp_sched_switch;
 
-static void gs_charge(struct gs_vcpu *v, u64 root, bool entry, bool preempt)
+/* Set at VM entry, cleared when the vCPU thread leaves the CPU: a running
+ * task moves between CPUs only through a context switch. */
+DEFINE_PER_CPU(struct gs_vcpu *, gs_open_vcpu);
+
+enum gs_event { GS_ENTRY, GS_EXIT, GS_SCHED_OUT };
+
+static void gs_account(struct gs_vcpu *v, enum gs_event ev, u64 root)
 {
 	u64 now = ktime_get_ns();
 	unsigned long flags;
 
+	root = gs_cr3_root(root);
 	raw_spin_lock_irqsave(&v->vm->lock, flags);
-	if (entry)
-		gs_acct_entry(&v->vm->tab, &v->acct, gs_cr3_root(root), now);
-	else
-		gs_acct_leave(&v->vm->tab, &v->acct, gs_cr3_root(root), now, preempt);
+	switch (ev) {
+	case GS_ENTRY:
+		gs_acct_entry(&v->vm->tab, &v->acct, root, now);
+		break;
+	case GS_EXIT:
+		gs_acct_exit(&v->vm->tab, &v->acct, root, now);
+		break;
+	case GS_SCHED_OUT:
+		gs_acct_sched_out(&v->vm->tab, &v->acct, root, now);
+		break;
+	}
 	raw_spin_unlock_irqrestore(&v->vm->lock, flags);
 }
 
+/* Probes run with preemption disabled, which is an RCU read-side section. */
 static struct gs_vcpu *gs_find(struct kvm_vcpu *vcpu)
 {
-	struct gs_vcpu *v;
-
-	rcu_read_lock();
-	v = gs_vcpu_lookup(vcpu);
-	rcu_read_unlock();  /* probes run with preemption off: still protected */
-	return v;
+	return gs_vcpu_lookup(vcpu);
 }
 
 static void gs_on_kvm_entry(void *data, GS_TP_KVM_ENTRY_ARGS)
 {
-	struct gs_vcpu *v = gs_find(vcpu);
+	struct gs_vcpu *v = gs_find(vcpu), *old;
 	u64 root = 0;
 
 	if (unlikely(!v)) {
@@ -54,15 +64,21 @@ static void gs_on_kvm_entry(void *data, GS_TP_KVM_ENTRY_ARGS)
 		if (!v)
 			return;
 	}
-	if (unlikely(v->tid != current->pid))
+	if (unlikely(v->task != current)) {
+		WRITE_ONCE(v->task, current);
 		WRITE_ONCE(v->tid, current->pid);
+	}
+	old = this_cpu_read(gs_open_vcpu);
+	if (unlikely(old && old != v))  /* one thread running two vCPUs */
+		gs_account(old, GS_SCHED_OUT, 0);
+	this_cpu_write(gs_open_vcpu, v);
 	if (gs_vendor == GS_VENDOR_SVM) {
 		gs_svm_entry(v, vcpu);
 		/* Exact: every CR3 write exited, so arch.cr3 is current. */
 		if (gs_mode == GSCHED_MODE_EXACT)
 			root = vcpu->arch.cr3;
 	}
-	gs_charge(v, root, true, false);
+	gs_account(v, GS_ENTRY, root);
 }
 
 static void gs_on_kvm_exit(void *data, GS_TP_KVM_EXIT_ARGS)
@@ -75,24 +91,27 @@ static void gs_on_kvm_exit(void *data, GS_TP_KVM_EXIT_ARGS)
 	if (gs_mode == GSCHED_MODE_SAMPLING)
 		root = gs_vendor == GS_VENDOR_SVM ? gs_svm_cr3_exited(vcpu) :
 		       gs_vendor == GS_VENDOR_VMX ? gs_vmx_cr3_exited() : 0;
-	gs_charge(v, root, false, false);
+	gs_account(v, GS_EXIT, root);
 }
 
 static void gs_on_sched_switch(void *data, GS_TP_SCHED_SWITCH_ARGS)
 {
-	struct kvm_vcpu *vcpu = kvm_get_running_vcpu();
-	struct gs_vcpu *v;
+	struct gs_vcpu *v = this_cpu_read(gs_open_vcpu);
+	struct kvm_vcpu *vcpu;
 	u64 root = 0;
 
-	/* kvm_running_vcpu is prev's until KVM's own sched_out notifier. */
-	if (!vcpu || prev != current)
+	if (likely(!v))
 		return;
-	v = gs_find(vcpu);
-	if (!v || !READ_ONCE(v->acct.in_guest))
+	this_cpu_write(gs_open_vcpu, NULL);
+	if (READ_ONCE(v->task) != prev)
 		return;
-	if (gs_mode == GSCHED_MODE_SAMPLING && gs_vendor == GS_VENDOR_SVM)
+	/* Sampling on SVM: the VMCB holds the CR3 of the last exit. (No VMREAD
+	 * here: after KVM_RUN returned, no VMCS need be current.) */
+	vcpu = kvm_get_running_vcpu();
+	if (gs_mode == GSCHED_MODE_SAMPLING && gs_vendor == GS_VENDOR_SVM &&
+	    vcpu == v->kvcpu)
 		root = gs_svm_cr3_exited(vcpu);
-	gs_charge(v, root, false, true);
+	gs_account(v, GS_SCHED_OUT, root);
 }
 
 static int gs_on_vm_destroy(struct kprobe *p, struct pt_regs *regs)

@@ -6,8 +6,9 @@
  * prototypes of the tracepoints they attach to. A mismatch refuses the load
  * with a message naming the field, instead of corrupting memory.
  */
-#include <linux/kernel_read_file.h>
+#include <linux/fs.h>
 #include <linux/limits.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "compat/compat.h"
@@ -21,17 +22,49 @@ struct gs_btf_file {
 	struct gs_btf btf;
 };
 
+/* Whole sysfs BTF file into a vmalloc'd buffer. Not kernel_read_file():
+ * that is for firmware and modules, and LSMs such as 6.12's IPE warn on
+ * other reads through it. */
+static ssize_t gs_read_whole(const char *path, void **data)
+{
+	struct file *file = filp_open(path, O_RDONLY, 0);
+	loff_t size, pos = 0;
+	ssize_t n = 0;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	size = i_size_read(file_inode(file));
+	if (size <= 0 || size > SZ_256M) {
+		n = -EFBIG;
+		goto out;
+	}
+	*data = vmalloc(size);
+	if (!*data) {
+		n = -ENOMEM;
+		goto out;
+	}
+	while (pos < size) {
+		n = kernel_read(file, (char *)*data + pos, size - pos, &pos);
+		if (n <= 0)
+			break;
+	}
+	n = n < 0 ? n : pos;
+out:
+	fput(file);
+	return n;
+}
+
 static int gs_btf_load(struct gs_btf_file *f, const struct gs_btf *base)
 {
 	char path[64];
-	size_t size = 0;
 	ssize_t n;
 	u32 nr;
 	int err;
 
 	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", f->name);
-	n = kernel_read_file_from_path(path, 0, &f->data, INT_MAX, &size, READING_UNKNOWN);
+	n = gs_read_whole(path, &f->data);
 	if (n < 0) {
+		vfree(f->data);
 		f->data = NULL;
 		pr_err(GS_NAME ": cannot read %s (%zd): the layout check needs the kernel's BTF (CONFIG_DEBUG_INFO_BTF%s)\n",
 		       path, n, base ? "_MODULES, module loaded" : "");

@@ -108,6 +108,7 @@ struct gs_vcpu *gs_vcpu_discover(struct kvm_vcpu *kvcpu)
 		v = &gs_vcpus[i];
 		v->kvcpu = kvcpu;
 		v->vm = vm;
+		v->task = current;
 		v->tid = current->pid;
 		v->flags = 0;
 		gs_acct_init(&v->acct, kvcpu->vcpu_id);
@@ -147,6 +148,15 @@ void gs_vm_destroyed(struct kvm *kvm)
 			gs_vms[i].state = GS_DEAD;
 			found = true;
 		}
+	}
+	/* No CPU may keep an open interval of a dead vCPU: probes that already
+	 * read the pointer finish before the RCU grace period of the reclaim. */
+	for_each_possible_cpu(i) {
+		struct gs_vcpu **p = per_cpu_ptr(&gs_open_vcpu, i);
+		struct gs_vcpu *v = READ_ONCE(*p);
+
+		if (v && v->state == GS_DEAD)
+			cmpxchg(p, v, NULL);
 	}
 	raw_spin_unlock_irqrestore(&gs_reg_lock, flags);
 	if (found)

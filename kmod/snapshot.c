@@ -24,7 +24,7 @@ static void gs_vm_info(struct gs_vm *vm, struct gsched_vm_info *o)
 	o->evictions = vm->tab.evictions;
 	for (i = 0; i < gs_max_vcpus; i++)
 		if (gs_vcpus[i].state == GS_LIVE && gs_vcpus[i].vm == vm)
-			o->guest_ns += gs_vcpus[i].acct.guest_ns;
+			o->cpu_ns += gs_vcpus[i].acct.run_ns;
 	raw_spin_unlock_irqrestore(&vm->lock, flags);
 }
 
@@ -88,10 +88,10 @@ int gs_snapshot_vcpus(u32 vm_id, struct gsched_vcpu_info *out, u32 max, u32 *tot
 		o->tid = v->tid;
 		o->flags = READ_ONCE(v->flags);
 		o->cr3 = v->acct.root;
-		o->guest_ns = v->acct.guest_ns;
+		o->cpu_ns = v->acct.run_ns;
 		o->entries = v->acct.entries;
 		o->switches = v->acct.switches;
-		o->preemptions = v->acct.preemptions;
+		o->descheds = v->acct.descheds;
 	}
 	raw_spin_unlock_irqrestore(&vm->lock, vflags);
 	raw_spin_unlock_irqrestore(&gs_reg_lock, flags);

@@ -67,7 +67,7 @@ static int list(struct cli *c, bool with_tasks)
 		cli_print_json(o);
 	} else {
 		static const char *const hdr[] = { "ID", "PID", "NAME", "VCPUS", "TASKS",
-						   "GUEST-CPU(s)", "MODE" };
+						   "CPU(s)", "MODE" };
 		struct table *t = table_new(hdr, 7);
 
 		for (i = 0; i < n; i++) {
@@ -78,7 +78,7 @@ static int list(struct cli *c, bool with_tasks)
 			snprintf(pid, sizeof(pid), "%d", vms[i].pid);
 			snprintf(vc, sizeof(vc), "%u", vms[i].nr_vcpus);
 			snprintf(ts, sizeof(ts), "%u", vms[i].nr_tasks);
-			snprintf(cpu, sizeof(cpu), "%.3f", vms[i].guest_ns / 1e9);
+			snprintf(cpu, sizeof(cpu), "%.3f", vms[i].cpu_ns / 1e9);
 			table_row(t, id, pid, name, vc, ts, cpu,
 				  vms[i].mode == GSCHED_MODE_EXACT ? "exact" : "sampling");
 		}

@@ -65,7 +65,7 @@ struct json_object *json_vm(const struct gsched_vm_info *vm)
 	J_ADD(o, "name", json_object_new_string(name));
 	J_ADD(o, "nr_vcpus", json_object_new_int64(vm->nr_vcpus));
 	J_ADD(o, "nr_tasks", json_object_new_int64(vm->nr_tasks));
-	J_ADD(o, "guest_ns", json_object_new_uint64(vm->guest_ns));
+	J_ADD(o, "cpu_ns", json_object_new_uint64(vm->cpu_ns));
 	J_ADD(o, "evictions", json_object_new_uint64(vm->evictions));
 	J_ADD(o, "first_seen_ns", json_object_new_uint64(vm->first_seen_ns));
 	J_ADD(o, "mode", json_object_new_string(vm->mode == GSCHED_MODE_EXACT ? "exact" : "sampling"));
@@ -88,10 +88,10 @@ struct json_object *json_vcpu(const struct gsched_vcpu_info *v)
 	J_ADD(o, "tid", json_object_new_int64(v->tid));
 	J_ADD(o, "cr3_armed", json_object_new_boolean(v->flags & GSCHED_VCPU_ARMED));
 	J_ADD(o, "root", json_hex(v->cr3));
-	J_ADD(o, "guest_ns", json_object_new_uint64(v->guest_ns));
+	J_ADD(o, "cpu_ns", json_object_new_uint64(v->cpu_ns));
 	J_ADD(o, "entries", json_object_new_uint64(v->entries));
 	J_ADD(o, "switches", json_object_new_uint64(v->switches));
-	J_ADD(o, "preemptions", json_object_new_uint64(v->preemptions));
+	J_ADD(o, "descheds", json_object_new_uint64(v->descheds));
 	return o;
 }
 

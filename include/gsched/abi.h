@@ -57,7 +57,7 @@ struct gsched_vm_info {
 	__u32 nr_vcpus;
 	__u32 nr_tasks;     /* address spaces in the table now */
 	__u64 first_seen_ns;
-	__u64 guest_ns;     /* guest-mode CPU time over all vCPUs */
+	__u64 cpu_ns;       /* CPU time its vCPU threads got (see gsched_task_info) */
 	__u64 evictions;    /* address spaces dropped because the table was full */
 	__u32 mode;         /* enum gsched_track_mode */
 	__u32 pad;
@@ -69,16 +69,19 @@ struct gsched_vcpu_info {
 	__s32 tid;          /* host thread that last ran it */
 	__u32 flags;        /* GSCHED_VCPU_* */
 	__u64 cr3;          /* current guest address space (normalised root) */
-	__u64 guest_ns;     /* time this vCPU spent in guest mode */
+	__u64 cpu_ns;       /* CPU time this vCPU's thread got while running it */
 	__u64 entries;      /* VM entries seen */
 	__u64 switches;     /* guest address-space switches seen */
-	__u64 preemptions;  /* host deschedules that closed a guest interval */
+	__u64 descheds;     /* host deschedules (preemption, halt) of its thread */
 };
 #define GSCHED_VCPU_ARMED 0x1 /* CR3-write intercept armed by gsched */
 
 struct gsched_task_info {
 	__u64 root;         /* guest page-table root: CR3 without PCID/flag bits */
-	__u64 cpu_ns;       /* CPU time the guest really got in this space */
+	__u64 cpu_ns;       /* CPU time the vCPU threads really got on host CPUs
+			     * while this space was loaded (guest mode and KVM's
+			     * handling of its exits; host preemption and halts
+			     * excluded) */
 	__u64 switches;     /* times a vCPU switched into it */
 	__u64 first_seen_ns;
 	__u64 last_seen_ns;

@@ -1,35 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Per-vCPU guest CPU-time accounting, as Monarch's VMM-side process time:
- * a guest interval opens at VM entry and closes at the VM exit or when the
- * host deschedules the vCPU thread, whichever comes first, and its length is
- * charged to the guest address space current in it. Time the host spends with
- * the vCPU thread preempted or in KVM is never charged. Freestanding.
+ * the CPU time from when a guest page-table root is loaded until it changes
+ * is charged to that address space, counting only time the vCPU thread really
+ * ran on a host CPU. An interval opens at VM entry, is split at every
+ * observed address-space change, and closes when the host deschedules the
+ * vCPU thread (host preemption, a halted vCPU blocking). KVM's handling of the
+ * vCPU's own exits is part of it, as the hypervisor's was in Monarch on Xen.
+ * Freestanding (see types.h).
  */
 #ifndef GS_CORE_ACCT_H
 #define GS_CORE_ACCT_H
 #include "astab.h"
 
 struct gs_vcpu_acct {
-	u64 since;         /* start of the open guest interval */
+	u64 since;         /* start of the open interval's uncharged part */
 	u64 root;          /* guest address space current on this vCPU (0: none yet) */
-	u64 guest_ns;
+	u64 run_ns;        /* CPU time charged from this vCPU */
 	u64 entries;
 	u64 switches;
-	u64 preemptions;
+	u64 descheds;      /* host deschedules that closed an interval */
 	u32 vcpu_id;
-	u8 in_guest;       /* an interval is open */
+	u8 open;           /* an interval is open: the vCPU thread is on a CPU */
 };
 
 void gs_acct_init(struct gs_vcpu_acct *v, u32 vcpu_id);
 /* VM entry at 'now'; 'root' is the guest root at entry, 0 if unknown. */
 void gs_acct_entry(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now);
 /*
- * The guest interval ends at 'now' (VM exit, or host deschedule when 'preempt');
- * 'root' is the guest root observed there (0 if unknown). In sampling mode the
- * whole interval goes to that root; in exact mode it equals the current one.
+ * VM exit at 'now'; 'root' is the guest root observed there (sampling), 0 if
+ * unknown (exact mode: it cannot have changed without an exit). Charges the
+ * time so far and keeps the interval open: KVM handles the exit on the vCPU's
+ * behalf.
  */
-void gs_acct_leave(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now,
-		   bool preempt);
+void gs_acct_exit(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now);
+/* The host deschedules the vCPU thread at 'now': charge and close. */
+void gs_acct_sched_out(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now);
 
 #endif
