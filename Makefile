@@ -24,7 +24,12 @@ all: module user
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-user: $(BUILD)/gschedctl
+user: $(BUILD)/gschedctl $(BUILD)/abi-check
+
+# Run inside the lab's emulated host against the loaded module.
+$(BUILD)/abi-check: tests/lab/abi-check.c include/gsched/abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
 
 $(BUILD)/gschedctl: $(CTL_SRC) $(wildcard daemon/*.h daemon/*/*.h) include/gsched/abi.h
 	@mkdir -p $(dir $@)

@@ -48,15 +48,9 @@ static void gs_account(struct gs_vcpu *v, enum gs_event ev, u64 root)
 	raw_spin_unlock_irqrestore(&v->vm->lock, flags);
 }
 
-/* Probes run with preemption disabled, which is an RCU read-side section. */
-static struct gs_vcpu *gs_find(struct kvm_vcpu *vcpu)
-{
-	return gs_vcpu_lookup(vcpu);
-}
-
 static void gs_on_kvm_entry(void *data, GS_TP_KVM_ENTRY_ARGS)
 {
-	struct gs_vcpu *v = gs_find(vcpu), *old;
+	struct gs_vcpu *v = gs_vcpu_lookup(vcpu), *old;
 	u64 root = 0;
 
 	if (unlikely(!v)) {
@@ -83,7 +77,7 @@ static void gs_on_kvm_entry(void *data, GS_TP_KVM_ENTRY_ARGS)
 
 static void gs_on_kvm_exit(void *data, GS_TP_KVM_EXIT_ARGS)
 {
-	struct gs_vcpu *v = gs_find(vcpu);
+	struct gs_vcpu *v = gs_vcpu_lookup(vcpu);
 	u64 root = 0;
 
 	if (!v)

@@ -51,6 +51,7 @@ void gs_registry_exit(void)
 	gs_vms = NULL;
 }
 
+/* From probes: they run with preemption disabled, an RCU read-side section. */
 struct gs_vcpu *gs_vcpu_lookup(struct kvm_vcpu *kvcpu)
 {
 	struct gs_vcpu *v;

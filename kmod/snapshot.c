@@ -47,31 +47,38 @@ u32 gs_snapshot_vms(struct gsched_vm_info *out, u32 max, u32 *total)
 	return n;
 }
 
-static struct gs_vm *gs_vm_by_id_locked(u32 id)
+/* Find live VM 'id' and take gs_reg_lock and its lock; NULL (no lock) if none. */
+static struct gs_vm *gs_vm_lock(u32 id, unsigned long *flags, unsigned long *vflags)
 {
 	unsigned int i;
 
-	for (i = 0; i < gs_max_vms; i++)
-		if (gs_vms[i].state == GS_LIVE && gs_vms[i].id == id)
+	raw_spin_lock_irqsave(&gs_reg_lock, *flags);
+	for (i = 0; i < gs_max_vms; i++) {
+		if (gs_vms[i].state == GS_LIVE && gs_vms[i].id == id) {
+			raw_spin_lock_irqsave(&gs_vms[i].lock, *vflags);
 			return &gs_vms[i];
+		}
+	}
+	raw_spin_unlock_irqrestore(&gs_reg_lock, *flags);
 	return NULL;
+}
+
+static void gs_vm_unlock(struct gs_vm *vm, unsigned long flags, unsigned long vflags)
+{
+	raw_spin_unlock_irqrestore(&vm->lock, vflags);
+	raw_spin_unlock_irqrestore(&gs_reg_lock, flags);
 }
 
 int gs_snapshot_vcpus(u32 vm_id, struct gsched_vcpu_info *out, u32 max, u32 *total)
 {
 	unsigned long flags, vflags;
-	struct gs_vm *vm;
+	struct gs_vm *vm = gs_vm_lock(vm_id, &flags, &vflags);
 	unsigned int i;
 	int n = 0;
 
 	*total = 0;
-	raw_spin_lock_irqsave(&gs_reg_lock, flags);
-	vm = gs_vm_by_id_locked(vm_id);
-	if (!vm) {
-		raw_spin_unlock_irqrestore(&gs_reg_lock, flags);
+	if (!vm)
 		return -ENOENT;
-	}
-	raw_spin_lock_irqsave(&vm->lock, vflags);
 	for (i = 0; i < gs_max_vcpus; i++) {
 		struct gs_vcpu *v = &gs_vcpus[i];
 		struct gsched_vcpu_info *o;
@@ -93,27 +100,20 @@ int gs_snapshot_vcpus(u32 vm_id, struct gsched_vcpu_info *out, u32 max, u32 *tot
 		o->switches = v->acct.switches;
 		o->descheds = v->acct.descheds;
 	}
-	raw_spin_unlock_irqrestore(&vm->lock, vflags);
-	raw_spin_unlock_irqrestore(&gs_reg_lock, flags);
+	gs_vm_unlock(vm, flags, vflags);
 	return n;
 }
 
 int gs_snapshot_tasks(u32 vm_id, struct gs_as *out, u32 max, u32 *total)
 {
 	unsigned long flags, vflags;
-	struct gs_vm *vm;
+	struct gs_vm *vm = gs_vm_lock(vm_id, &flags, &vflags);
 	int n;
 
-	raw_spin_lock_irqsave(&gs_reg_lock, flags);
-	vm = gs_vm_by_id_locked(vm_id);
-	if (!vm) {
-		raw_spin_unlock_irqrestore(&gs_reg_lock, flags);
+	if (!vm)
 		return -ENOENT;
-	}
-	raw_spin_lock_irqsave(&vm->lock, vflags);
 	*total = vm->tab.count;
 	n = gs_astab_snapshot(&vm->tab, out, max);
-	raw_spin_unlock_irqrestore(&vm->lock, vflags);
-	raw_spin_unlock_irqrestore(&gs_reg_lock, flags);
+	gs_vm_unlock(vm, flags, vflags);
 	return n;
 }

@@ -5,7 +5,8 @@
  * works with NPT). init_vmcb clears the bit on every vCPU INIT/RESET, so it is
  * re-armed from the kvm_entry probe, in vmcb01, never while the vCPU runs a
  * nested guest, never for SEV-ES guests (their state is encrypted). On unload
- * the probe removes the bits gsched set. Sampling reads the guest CR3 from
+ * the probe removes the bits gsched set (or adopted from an earlier load).
+ * Sampling reads the guest CR3 from
  * the VMCB save area after an exit.
  */
 #include <asm/svm.h>
@@ -42,9 +43,18 @@ void gs_svm_entry(struct gs_vcpu *v, struct kvm_vcpu *kvcpu)
 		WRITE_ONCE(v->flags, v->flags & ~GSCHED_VCPU_ARMED);
 		return;
 	}
-	/* Set already: by us, or by KVM itself (shadow paging, never ours). */
-	if (set || (kvcpu->arch.hflags & HF_GUEST_MASK))
+	if (kvcpu->arch.hflags & HF_GUEST_MASK)
 		return;
+	if (set) {
+		/* KVM sets it only for shadow paging. With NPT (a direct root
+		 * while guest paging is on) it is left by an earlier gsched.ko
+		 * that could not reach this vCPU at unload: adopt it. */
+		if (!(v->flags & GSCHED_VCPU_ARMED) && kvcpu->arch.mmu &&
+		    kvcpu->arch.mmu->root_role.direct &&
+		    (kvcpu->arch.cr0 & X86_CR0_PG))
+			WRITE_ONCE(v->flags, v->flags | GSCHED_VCPU_ARMED);
+		return;
+	}
 	__set_bit(INTERCEPT_CR3_WRITE, gs_cr_intercepts(vmcb01));
 	svm->vmcb->control.clean &= ~GS_VMCB_CLEAN_INTERCEPTS;
 	WRITE_ONCE(v->flags, v->flags | GSCHED_VCPU_ARMED);

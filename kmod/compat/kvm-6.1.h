@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * KVM internals of Debian 6.1 (6.1.192, bookworm) that gsched relies on.
+ * KVM internals of Debian 6.1 (6.1.192, bookworm) that gsched relies on
+ * (6.12 includes this file: kvm-6.12.h).
  * arch/x86/kvm/svm/svm.h is not shipped in the headers: only the prefix of
  * struct vcpu_svm is declared here (svm.h:213-218 there); layout.c checks it
  * against kvm_amd's BTF. The tracepoint prototypes are those of

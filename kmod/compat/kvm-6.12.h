@@ -1,34 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * KVM internals of Debian 6.12 (6.12.95, bookworm-backports) that gsched relies on.
- * arch/x86/kvm/svm/svm.h is not shipped in the headers: only the prefix of
- * struct vcpu_svm is declared here (unchanged from 6.1; struct kvm_vcpu shrank to 6480 bytes); layout.c checks it
- * against kvm_amd's BTF. The tracepoint prototypes are those of
- * arch/x86/kvm/trace.h.
+ * KVM internals of Debian 6.12 (6.12.95, bookworm-backports) that gsched
+ * relies on: the same as 6.1's (kvm-6.1.h). Checked against 6.12.95 in the
+ * lab: struct vcpu_svm still starts with vcpu, vmcb, vmcb01 (struct kvm_vcpu
+ * is 6480 bytes there); kvm_entry, kvm_exit and sched_switch have the same
+ * prototypes; kvm_destroy_vm is still a kprobe-able symbol. When 6.12 and 6.1
+ * diverge, copy kvm-6.1.h here and change what differs.
  */
-#ifndef GS_COMPAT_KVM_H
-#define GS_COMPAT_KVM_H
-#include <linux/kvm_host.h>
-#include <asm/svm.h>
+#ifndef GS_COMPAT_KVM_612_H
+#define GS_COMPAT_KVM_612_H
+#include "kvm-6.1.h"
 
+#undef GS_COMPAT_NAME
 #define GS_COMPAT_NAME "6.12"
-
-struct gs_vcpu_svm {
-	struct kvm_vcpu vcpu;
-	struct vmcb *vmcb;              /* current VMCB (vmcb01 unless nested) */
-	struct { struct vmcb *ptr; } vmcb01;
-};
-
-#define GS_TP_KVM_ENTRY_ARGS struct kvm_vcpu *vcpu, bool force_immediate_exit
-#define GS_TP_KVM_ENTRY_BTF { "void *", "struct kvm_vcpu *", "bool" }
-#define GS_TP_KVM_EXIT_ARGS struct kvm_vcpu *vcpu, u32 isa
-#define GS_TP_KVM_EXIT_BTF { "void *", "struct kvm_vcpu *", "u32" }
-#define GS_TP_SCHED_SWITCH_ARGS bool preempt, struct task_struct *prev, \
-	struct task_struct *next, unsigned int prev_state
-#define GS_TP_SCHED_SWITCH_BTF { "void *", "bool", "struct task_struct *", \
-	"struct task_struct *", "unsigned int" }
-
-/* Called once per VM when its last reference goes (virt/kvm/kvm_main.c). */
-#define GS_KPROBE_VM_DESTROY "kvm_destroy_vm"
 
 #endif

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Runs inside the emulated KVM host with gsched.ko loaded: /dev/gsched
+ * refuses non-root openers, and every field userspace controls is
+ * validated (element size, capacity, padding, user pointer, VM id, command).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
+#include <gsched/abi.h>
+
+static int failures, checks;
+
+static void expect(const char *what, int ret, int want_errno)
+{
+	int got = ret < 0 ? errno : 0;
+
+	checks++;
+	if (got != want_errno) {
+		failures++;
+		printf("FAIL %s: got %s, want %s\n", what, got ? strerror(got) : "success",
+		       want_errno ? strerror(want_errno) : "success");
+	} else {
+		printf("ok   %s -> %s\n", what, got ? strerror(got) : "success");
+	}
+}
+
+static int list(int fd, unsigned long cmd, uint32_t esize, uint32_t cap,
+		uint64_t buf, uint32_t vm, uint32_t pad)
+{
+	struct gsched_list l = { .buf = buf, .capacity = cap, .elem_size = esize,
+				 .vm_id = vm, .pad = pad };
+
+	return ioctl(fd, cmd, &l);
+}
+
+/* In a child: become 'how' (nobody, or root without CAP_SYS_ADMIN) and try
+ * to open the device; returns the errno the open failed with, or 0. */
+static int open_as(int how)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		if (how == 0) {
+			if (setgid(65534) || setuid(65534))
+				_exit(100);
+		} else {
+			struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+			struct __user_cap_data_struct d[2];
+
+			if (syscall(SYS_capget, &h, d))
+				_exit(100);
+			d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+			if (syscall(SYS_capset, &h, d))
+				_exit(100);
+		}
+		_exit(open(GSCHED_DEVICE, O_RDONLY) < 0 ? errno : 0);
+	}
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 101;
+}
+
+static void expect_refused(const char *who, int got, int want)
+{
+	checks++;
+	if (got != want) {
+		failures++;
+		printf("FAIL %s opening %s: got %d, want %s\n", who, GSCHED_DEVICE, got, strerror(want));
+	} else {
+		printf("ok   %s opening %s -> %s\n", who, GSCHED_DEVICE, strerror(want));
+	}
+}
+
+int main(void)
+{
+	struct gsched_vm_info vms[4];
+	struct gsched_version v;
+	uint64_t buf = (uintptr_t)vms;
+	int fd;
+
+	fd = open(GSCHED_DEVICE, O_RDONLY);
+	expect("root opens /dev/gsched", fd, 0);
+	if (fd < 0)
+		return 1;
+	expect("VERSION", ioctl(fd, GSCHED_IOC_VERSION, &v), 0);
+	checks++;
+	if (v.major != GSCHED_ABI_MAJOR)
+		failures++, printf("FAIL ABI major %u\n", v.major);
+	expect("LIST_VMS", list(fd, GSCHED_IOC_LIST_VMS, sizeof(vms[0]), 4, buf, 0, 0), 0);
+	expect("LIST_VMS with wrong elem_size", list(fd, GSCHED_IOC_LIST_VMS, 8, 4, buf, 0, 0), EINVAL);
+	expect("LIST_VMS with capacity 1<<30", list(fd, GSCHED_IOC_LIST_VMS, sizeof(vms[0]), 1u << 30, buf, 0, 0), EINVAL);
+	expect("LIST_VMS with nonzero pad", list(fd, GSCHED_IOC_LIST_VMS, sizeof(vms[0]), 4, buf, 0, 1), EINVAL);
+	expect("LIST_TASKS of VM 999999", list(fd, GSCHED_IOC_LIST_TASKS, sizeof(struct gsched_task_info), 4, buf, 999999, 0), ENOENT);
+	expect("LIST_VCPUS of VM 999999", list(fd, GSCHED_IOC_LIST_VCPUS, sizeof(struct gsched_vcpu_info), 4, buf, 999999, 0), ENOENT);
+	expect("list header at a bad pointer", ioctl(fd, GSCHED_IOC_LIST_VMS, (void *)16), EFAULT);
+	expect("VERSION to a bad pointer", ioctl(fd, GSCHED_IOC_VERSION, (void *)16), EFAULT);
+	expect("unknown command", ioctl(fd, _IO(GSCHED_IOC_MAGIC, 0x7f), 0), ENOTTY);
+	close(fd);
+
+	expect_refused("user nobody", open_as(0), EACCES);
+	expect_refused("root without CAP_SYS_ADMIN", open_as(1), EPERM);
+	printf("abi-check: %d passed, %d failed\n", checks - failures, failures);
+	return failures != 0;
+}
