@@ -14,6 +14,7 @@ JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
 CORE_SRC := kmod/core/astab.c kmod/core/acct.c kmod/core/btf.c
+VMI_SRC := daemon/vmi/mem.c daemon/vmi/pagewalk.c daemon/vmi/list.c
 CTL_SRC := daemon/gschedctl.c daemon/cli/table.c daemon/cli/model.c daemon/cli/cmd_vms.c \
 	daemon/cli/cmd_tasks.c daemon/lib/gsched.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -35,9 +36,9 @@ $(BUILD)/gschedctl: $(CTL_SRC) $(wildcard daemon/*.h daemon/*/*.h) include/gsche
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(JSONC_CFLAGS) -o $@ $(CTL_SRC) $(JSONC_LIBS)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_SRC) $(wildcard kmod/core/*.h)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_SRC) $(VMI_SRC) $(wildcard kmod/core/*.h daemon/vmi/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ikmod -fsanitize=address,undefined -o $@ $< $(CORE_SRC) -lcmocka
+	$(CC) $(CFLAGS) -Ikmod -fsanitize=address,undefined -o $@ $< $(CORE_SRC) $(VMI_SRC) -lcmocka
 
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
