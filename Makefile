@@ -14,9 +14,18 @@ JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
 CORE_SRC := kmod/core/astab.c kmod/core/acct.c kmod/core/btf.c
-VMI_SRC := daemon/vmi/mem.c daemon/vmi/pagewalk.c daemon/vmi/list.c
+VMI_SRC := daemon/vmi/mem.c daemon/vmi/pagewalk.c daemon/vmi/list.c daemon/vmi/rbtree.c \
+	daemon/vmi/file.c
+LINUX_SRC := daemon/linux/guest.c daemon/linux/kaslr.c daemon/linux/offsets.c \
+	daemon/linux/tasks.c daemon/linux/runqueue.c daemon/profile/isf.c
+PROFILE_SRC := daemon/profile/want.c daemon/profile/isfgen.c daemon/profile/elfsym.c \
+	daemon/profile/dwarf.c
 CTL_SRC := daemon/gschedctl.c daemon/cli/table.c daemon/cli/model.c daemon/cli/cmd_vms.c \
-	daemon/cli/cmd_tasks.c daemon/lib/gsched.c
+	daemon/cli/cmd_tasks.c daemon/cli/cmd_profile.c daemon/cli/cmd_ps.c \
+	daemon/cli/cmd_runqueue.c daemon/cli/introspect.c daemon/lib/gsched.c daemon/vmi/kvm.c \
+	$(PROFILE_SRC) $(VMI_SRC) $(LINUX_SRC)
+DWARF_CFLAGS := -I/usr/include/libdwarf
+DWARF_LIBS := -ldwarf -lelf -lz
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all module user unit check lab-check bench clean
@@ -34,7 +43,7 @@ $(BUILD)/abi-check: tests/lab/abi-check.c include/gsched/abi.h
 
 $(BUILD)/gschedctl: $(CTL_SRC) $(wildcard daemon/*.h daemon/*/*.h) include/gsched/abi.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(JSONC_CFLAGS) -o $@ $(CTL_SRC) $(JSONC_LIBS)
+	$(CC) $(CFLAGS) $(JSONC_CFLAGS) $(DWARF_CFLAGS) -o $@ $(CTL_SRC) $(JSONC_LIBS) $(DWARF_LIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_SRC) $(VMI_SRC) $(wildcard kmod/core/*.h daemon/vmi/*.h)
 	@mkdir -p $(dir $@)

@@ -7,11 +7,15 @@
 static const struct {
 	const char *name;
 	int (*fn)(struct cli *, int, char **);
+	bool device;        /* needs /dev/gsched */
 	const char *help;
 } cmds[] = {
-	{ "vms", cmd_vms, "vms                 VMs gsched.ko tracks, with vCPUs and the CPU time they got" },
-	{ "tasks", cmd_tasks, "tasks VM            guest address spaces of VM and the CPU time each got" },
-	{ "state", cmd_state, "state               the module's full state as JSON (VMs, vCPUs, tasks)" },
+	{ "vms", cmd_vms, true, "vms                 VMs gsched.ko tracks, with vCPUs and the CPU time they got" },
+	{ "tasks", cmd_tasks, true, "tasks VM            guest address spaces of VM and the CPU time each got" },
+	{ "state", cmd_state, true, "state               the module's full state as JSON (VMs, vCPUs, tasks)" },
+	{ "ps", cmd_ps, false, "ps VM [--profile P]  the guest's processes, read from outside, with host CPU time" },
+	{ "runqueue", cmd_runqueue, false, "runqueue VM [--profile P]  each guest CPU's run queue, read from outside" },
+	{ "profile", cmd_profile, false, "profile build VMLINUX [-o FILE]  guest kernel profile (ISF JSON) from DWARF" },
 };
 
 static void usage(FILE *f, const char *prog)
@@ -42,7 +46,7 @@ int main(int argc, char **argv)
 				}
 			usage(stdout, c.prog);
 			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
+		} else if (argv[i][0] == '-' && argv[i][1] && !cmd) {
 			fprintf(stderr, "%s: unknown option '%s'\n", c.prog, argv[i]);
 			usage(stderr, c.prog);
 			return 2;
@@ -59,7 +63,7 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
 		if (strcmp(cmd, cmds[k].name))
 			continue;
-		if (cli_connect(&c))
+		if (cmds[k].device && cli_connect(&c))
 			return 1;
 		ret = cmds[k].fn(&c, n, args);
 		gsched_close(&c.g);

@@ -56,6 +56,7 @@ static long gs_list(unsigned int cmd, void __user *arg)
 		return -EFAULT;
 	esize = cmd == GSCHED_IOC_LIST_VMS ? sizeof(struct gsched_vm_info) :
 		cmd == GSCHED_IOC_LIST_VCPUS ? sizeof(struct gsched_vcpu_info) :
+		cmd == GSCHED_IOC_LIST_MEMSLOTS ? sizeof(struct gsched_memslot) :
 		sizeof(struct gsched_task_info);
 	if (l.elem_size != esize || l.pad || l.capacity > GS_LIST_MAX)
 		return -EINVAL;
@@ -70,6 +71,9 @@ static long gs_list(unsigned int cmd, void __user *arg)
 		break;
 	case GSCHED_IOC_LIST_VCPUS:
 		n = gs_snapshot_vcpus(l.vm_id, buf, l.capacity, &l.total);
+		break;
+	case GSCHED_IOC_LIST_MEMSLOTS:
+		n = gs_memslots(l.vm_id, buf, l.capacity, &l.total);
 		break;
 	default:
 		as = l.capacity ? kvcalloc(l.capacity, sizeof(*as), GFP_KERNEL) : NULL;
@@ -97,6 +101,54 @@ out:
 	return err;
 }
 
+static long gs_mem(struct file *file, unsigned int cmd, void __user *arg)
+{
+	struct gsched_mem m;
+	long err;
+
+	if (copy_from_user(&m, arg, sizeof(m)))
+		return -EFAULT;
+	if (m.pad)
+		return -EINVAL;
+	if (cmd == GSCHED_IOC_MEM_WRITE)
+		err = gs_pause_write(file, &m);
+	else
+		err = gs_guest_rw(m.vm_id, m.gpa, u64_to_user_ptr(m.buf), m.len, false, &m.done);
+	if (copy_to_user(arg, &m, sizeof(m)))
+		return -EFAULT;
+	return err;
+}
+
+static long gs_pause_ioctl(struct file *file, unsigned int cmd, void __user *arg)
+{
+	struct gsched_pause a;
+	long err;
+
+	if (copy_from_user(&a, arg, sizeof(a)))
+		return -EFAULT;
+	if (cmd == GSCHED_IOC_RESUME)
+		return gs_resume(file, a.vm_id);
+	if (a.timeout_ms > 60000)
+		return -EINVAL;
+	err = gs_pause(file, &a);
+	if (copy_to_user(arg, &a, sizeof(a)))
+		return -EFAULT;
+	return err;
+}
+
+static long gs_regs(struct file *file, void __user *arg)
+{
+	struct gsched_vcpu_regs r;
+	long err;
+
+	if (copy_from_user(&r, arg, sizeof(r)))
+		return -EFAULT;
+	err = gs_pause_regs(file, &r);
+	if (!err && copy_to_user(arg, &r, sizeof(r)))
+		return -EFAULT;
+	return err;
+}
+
 static long gs_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	switch (cmd) {
@@ -105,14 +157,31 @@ static long gs_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case GSCHED_IOC_LIST_VMS:
 	case GSCHED_IOC_LIST_VCPUS:
 	case GSCHED_IOC_LIST_TASKS:
+	case GSCHED_IOC_LIST_MEMSLOTS:
 		return gs_list(cmd, (void __user *)arg);
+	case GSCHED_IOC_MEM_READ:
+	case GSCHED_IOC_MEM_WRITE:
+		return gs_mem(file, cmd, (void __user *)arg);
+	case GSCHED_IOC_PAUSE:
+	case GSCHED_IOC_RESUME:
+		return gs_pause_ioctl(file, cmd, (void __user *)arg);
+	case GSCHED_IOC_VCPU_REGS:
+		return gs_regs(file, (void __user *)arg);
 	}
 	return -ENOTTY;
+}
+
+/* The daemon closed the device, exited or crashed: resume what it paused. */
+static int gs_release(struct inode *inode, struct file *file)
+{
+	gs_pause_release(file);
+	return 0;
 }
 
 static const struct file_operations gs_fops = {
 	.owner = THIS_MODULE,
 	.open = gs_open,
+	.release = gs_release,
 	.unlocked_ioctl = gs_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

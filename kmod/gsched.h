@@ -42,7 +42,7 @@ struct gs_vcpu {
 /* Module parameters and what load time decided. */
 extern int gs_mode;              /* enum gsched_track_mode */
 extern enum gs_vendor gs_vendor;
-extern unsigned int gs_max_vms, gs_max_vcpus, gs_max_tasks;
+extern unsigned int gs_max_vms, gs_max_vcpus, gs_max_tasks, gs_pause_max_ms;
 extern bool gs_disarming;        /* unload: drop CR3 intercepts we set */
 
 /* registry.c */
@@ -63,6 +63,19 @@ unsigned int gs_registry_kick_armed(void);
 void gs_svm_entry(struct gs_vcpu *v, struct kvm_vcpu *kvcpu);
 u64 gs_svm_cr3_exited(struct kvm_vcpu *kvcpu);
 u64 gs_vmx_cr3_exited(void);
+void gs_svm_regs(struct kvm_vcpu *kvcpu, struct gsched_vcpu_regs *r);
+
+/* guestmem.c: guest physical memory of a VM (by gsched id). */
+struct kvm *gs_vm_get_kvm(u32 vm_id);  /* pinned; kvm_put_kvm when done */
+long gs_memslots(u32 vm_id, struct gsched_memslot *out, u32 cap, u32 *total);
+long gs_guest_rw(u32 vm_id, u64 gpa, void __user *ubuf, u64 len, bool write, u64 *done);
+
+/* pause.c: pauses belong to the /dev/gsched file that took them. */
+long gs_pause(struct file *f, struct gsched_pause *a);
+long gs_resume(struct file *f, u32 vm_id);
+void gs_pause_release(struct file *f);
+long gs_pause_write(struct file *f, struct gsched_mem *m);
+long gs_pause_regs(struct file *f, struct gsched_vcpu_regs *r);
 
 /* hooks.c */
 int gs_hooks_init(void);

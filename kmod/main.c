@@ -21,6 +21,10 @@ unsigned int gs_max_tasks = 512;
 module_param_named(max_tasks, gs_max_tasks, uint, 0444);
 MODULE_PARM_DESC(max_tasks, "guest address spaces kept per VM, least recently seen evicted (16-65536)");
 
+unsigned int gs_pause_max_ms = 2000;
+module_param_named(pause_max_ms, gs_pause_max_ms, uint, 0444);
+MODULE_PARM_DESC(pause_max_ms, "longest a VM stays paused for introspection before it resumes by itself (10-60000)");
+
 int gs_mode;
 enum gs_vendor gs_vendor;
 bool gs_disarming;
@@ -57,8 +61,9 @@ static int gs_pick_mode(void)
 static int gs_check_params(void)
 {
 	if (gs_max_vms < 1 || gs_max_vms > 4096 || gs_max_vcpus < 1 ||
-	    gs_max_vcpus > 65536 || gs_max_tasks < 16 || gs_max_tasks > 65536) {
-		pr_err(GS_NAME ": max_vms (1-4096), max_vcpus (1-65536) or max_tasks (16-65536) out of range\n");
+	    gs_max_vcpus > 65536 || gs_max_tasks < 16 || gs_max_tasks > 65536 ||
+	    gs_pause_max_ms < 10 || gs_pause_max_ms > 60000) {
+		pr_err(GS_NAME ": max_vms (1-4096), max_vcpus (1-65536), max_tasks (16-65536) or pause_max_ms (10-60000) out of range\n");
 		return -EINVAL;
 	}
 	return 0;

@@ -65,3 +65,14 @@ u64 gs_svm_cr3_exited(struct kvm_vcpu *kvcpu)
 {
 	return gs_to_svm(kvcpu)->vmcb->save.cr3;
 }
+
+/* Registers of a paused vCPU, from its VMCB save area (VMSAVE'd at exit). */
+void gs_svm_regs(struct kvm_vcpu *kvcpu, struct gsched_vcpu_regs *r)
+{
+	struct vmcb *vmcb = gs_to_svm(kvcpu)->vmcb;
+
+	r->cr3 = vmcb->save.cr3;
+	r->gs_base = vmcb->save.gs.base;
+	r->kernel_gs_base = vmcb->save.kernel_gs_base;
+	r->flags |= GSCHED_REGS_CR3_EXACT | GSCHED_REGS_SEGS;
+}

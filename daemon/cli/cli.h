@@ -16,6 +16,9 @@ struct cli {
 int cmd_vms(struct cli *c, int argc, char **argv);
 int cmd_tasks(struct cli *c, int argc, char **argv);
 int cmd_state(struct cli *c, int argc, char **argv);
+int cmd_profile(struct cli *c, int argc, char **argv);
+int cmd_ps(struct cli *c, int argc, char **argv);
+int cmd_runqueue(struct cli *c, int argc, char **argv);
 
 /* Open the device or print why not; returns 0 or an exit status. */
 int cli_connect(struct cli *c);

@@ -134,3 +134,54 @@ void gsched_vm_name(int pid, char *buf, size_t len)
 	/* No -name: the program's base name. */
 	snprintf(buf, len, "%s", strrchr(args, '/') ? strrchr(args, '/') + 1 : args);
 }
+
+int gsched_list_memslots(struct gsched *g, unsigned int vm_id,
+			 struct gsched_memslot **out, size_t *count)
+{
+	return gsched_list(g, GSCHED_IOC_LIST_MEMSLOTS, vm_id, sizeof(**out),
+			   (void **)out, count, NULL);
+}
+
+int gsched_mem_rw(struct gsched *g, unsigned int vm_id, unsigned long long gpa,
+		  void *buf, size_t len, int write)
+{
+	while (len) {
+		size_t n = len > GSCHED_MEM_MAX ? GSCHED_MEM_MAX : len;
+		struct gsched_mem m = { .vm_id = vm_id, .gpa = gpa,
+					.buf = (unsigned long long)(uintptr_t)buf, .len = n };
+
+		if (ioctl(g->fd, write ? GSCHED_IOC_MEM_WRITE : GSCHED_IOC_MEM_READ, &m) < 0)
+			return -errno;
+		gpa += n;
+		buf = (char *)buf + n;
+		len -= n;
+	}
+	return 0;
+}
+
+int gsched_pause(struct gsched *g, unsigned int vm_id, unsigned int timeout_ms,
+		 struct gsched_pause *out)
+{
+	struct gsched_pause p = { .vm_id = vm_id, .timeout_ms = timeout_ms };
+	int err = ioctl(g->fd, GSCHED_IOC_PAUSE, &p) < 0 ? -errno : 0;
+
+	if (out)
+		*out = p;
+	return err;
+}
+
+int gsched_resume(struct gsched *g, unsigned int vm_id)
+{
+	struct gsched_pause p = { .vm_id = vm_id };
+
+	return ioctl(g->fd, GSCHED_IOC_RESUME, &p) < 0 ? -errno : 0;
+}
+
+int gsched_vcpu_regs(struct gsched *g, unsigned int vm_id, unsigned int index,
+		     struct gsched_vcpu_regs *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->vm_id = vm_id;
+	out->index = index;
+	return ioctl(g->fd, GSCHED_IOC_VCPU_REGS, out) < 0 ? -errno : 0;
+}

@@ -28,6 +28,17 @@ int gsched_list_tasks(struct gsched *g, unsigned int vm_id,
 		      struct gsched_task_info **out, size_t *count,
 		      unsigned long long *now_ns);
 
+/* ABI 1.1: guest memory, registers and pauses (see abi.h); 0 or -errno. */
+int gsched_list_memslots(struct gsched *g, unsigned int vm_id,
+			 struct gsched_memslot **out, size_t *count);
+int gsched_mem_rw(struct gsched *g, unsigned int vm_id, unsigned long long gpa,
+		  void *buf, size_t len, int write);
+int gsched_pause(struct gsched *g, unsigned int vm_id, unsigned int timeout_ms,
+		 struct gsched_pause *out);
+int gsched_resume(struct gsched *g, unsigned int vm_id);
+int gsched_vcpu_regs(struct gsched *g, unsigned int vm_id, unsigned int index,
+		     struct gsched_vcpu_regs *out);
+
 /* Name of the VM run by 'pid' (QEMU's -name guest=NAME), or the process
  * name; writes "" if unknown. */
 void gsched_vm_name(int pid, char *buf, size_t len);

@@ -5,13 +5,76 @@
 #include <string.h>
 #include "vmi/mem.h"
 
+#define PC_PAGE 4096u
+
+struct vmi_pcache {
+	unsigned int n;
+	struct pc_slot {
+		uint64_t pfn, generation;
+		int valid;
+		uint8_t data[PC_PAGE];
+	} *slot;
+};
+
+int vmi_mem_cache(struct vmi_mem *m, unsigned int pages)
+{
+	struct vmi_pcache *pc = calloc(1, sizeof(*pc));
+
+	if (!pc || !pages || !(pc->slot = calloc(pages, sizeof(*pc->slot)))) {
+		free(pc);
+		return -ENOMEM;
+	}
+	pc->n = pages;
+	m->pc = pc;
+	return 0;
+}
+
+static int backend_read(struct vmi_mem *m, uint64_t pa, void *buf, size_t len)
+{
+	m->backend_reads++;
+	return m->ops->read ? m->ops->read(m->ctx, pa, buf, len) : -ENOTSUP;
+}
+
 int vmi_read(struct vmi_mem *m, uint64_t pa, void *buf, size_t len)
 {
-	return m->ops->read ? m->ops->read(m->ctx, pa, buf, len) : -ENOTSUP;
+	uint8_t *out = buf;
+
+	if (!m->pc)
+		return backend_read(m, pa, buf, len);
+	while (len) {
+		uint64_t pfn = pa / PC_PAGE, off = pa % PC_PAGE;
+		size_t n = len < PC_PAGE - off ? len : PC_PAGE - off;
+		struct pc_slot *s = &m->pc->slot[pfn % m->pc->n];
+
+		if (s->valid && s->pfn == pfn && s->generation == m->generation) {
+			m->cache_hits++;
+		} else if (backend_read(m, pfn * PC_PAGE, s->data, PC_PAGE) == 0) {
+			s->valid = 1;
+			s->pfn = pfn;
+			s->generation = m->generation;
+		} else {
+			/* the page is not whole guest memory: read just the piece */
+			s->valid = 0;
+			int err = backend_read(m, pa, out, n);
+
+			if (err)
+				return err;
+			goto next;
+		}
+		memcpy(out, s->data + off, n);
+next:
+		out += n;
+		pa += n;
+		len -= n;
+	}
+	return 0;
 }
 
 int vmi_write(struct vmi_mem *m, uint64_t pa, const void *buf, size_t len)
 {
+	if (m->pc) /* drop the pages written */
+		for (uint64_t p = pa / PC_PAGE; p <= (pa + len - 1) / PC_PAGE && len; p++)
+			m->pc->slot[p % m->pc->n].valid = 0;
 	return m->ops->write ? m->ops->write(m->ctx, pa, buf, len) : -ENOTSUP;
 }
 
@@ -37,6 +100,10 @@ void vmi_close(struct vmi_mem *m)
 {
 	if (m->ops && m->ops->close)
 		m->ops->close(m->ctx);
+	if (m->pc)
+		free(m->pc->slot);
+	free(m->pc);
+	m->pc = NULL;
 	m->ops = NULL;
 	m->ctx = NULL;
 }
@@ -98,6 +165,7 @@ int vmi_mem_buffer(struct vmi_mem *m, void *buf, uint64_t size,
 
 	if (!b)
 		return -ENOMEM;
+	memset(m, 0, sizeof(*m));
 	b->buf = buf;
 	b->size = size;
 	if (regs) {
@@ -108,5 +176,9 @@ int vmi_mem_buffer(struct vmi_mem *m, void *buf, uint64_t size,
 	m->ctx = b;
 	m->size = size;
 	m->generation = 0;
+	m->pc = NULL;
+	m->ranges[0].start = 0;
+	m->ranges[0].end = size;
+	m->nranges = 1;
 	return 0;
 }

@@ -26,11 +26,18 @@ struct vmi_mem_ops {
 	void (*close)(void *ctx);
 };
 
+struct vmi_pcache;
+
 struct vmi_mem {
 	const struct vmi_mem_ops *ops;
 	void *ctx;
 	uint64_t size;       /* bytes of guest physical memory, if known */
 	uint64_t generation; /* bumped on resume: caches keyed on it go stale */
+	struct vmi_pcache *pc; /* page cache (vmi_mem_cache), may be NULL */
+	/* RAM ranges [start, end) for scans (memslots; [0, size) otherwise) */
+	struct vmi_range { uint64_t start, end; } ranges[32];
+	int nranges;
+	uint64_t backend_reads, cache_hits;
 };
 
 int vmi_read(struct vmi_mem *m, uint64_t pa, void *buf, size_t len);
@@ -40,8 +47,22 @@ int vmi_pause(struct vmi_mem *m);
 int vmi_resume(struct vmi_mem *m);
 void vmi_close(struct vmi_mem *m);
 
+/* Cache whole guest pages read through 'm' (valid until the next resume);
+ * 'pages' slots, direct-mapped. 0 or -ENOMEM. */
+int vmi_mem_cache(struct vmi_mem *m, unsigned int pages);
+
 /* In-memory backend over 'buf' (not copied; 'regs' may be NULL). */
 int vmi_mem_buffer(struct vmi_mem *m, void *buf, uint64_t size,
 		   const struct vmi_regs *regs);
+
+/* file.c: a raw image of guest physical memory (a dump, or QEMU's
+ * memory-backend-file of a guest whose RAM is below the PCI hole): byte N of
+ * the file is guest physical address N. Read-only unless 'writable'. */
+int vmi_mem_file(struct vmi_mem *m, const char *path, int writable);
+
+/* kvm.c: a live VM through gsched.ko (/dev/gsched, root only). 'g' is an
+ * open struct gsched (lib/gsched.h) that must outlive 'm'. */
+struct gsched;
+int vmi_mem_kvm(struct vmi_mem *m, struct gsched *g, unsigned int vm_id);
 
 #endif

@@ -17,7 +17,7 @@
 #endif
 
 #define GSCHED_ABI_MAJOR 1
-#define GSCHED_ABI_MINOR 0
+#define GSCHED_ABI_MINOR 1
 #define GSCHED_DEVICE "/dev/gsched"
 
 /* How guest address-space switches are observed. */
@@ -89,10 +89,70 @@ struct gsched_task_info {
 	__u32 pad;
 };
 
+/* --- ABI 1.1: guest memory, vCPU registers, pausing (introspection) --- */
+
+/* A range of guest physical memory (KVM memory slot, address space 0). */
+struct gsched_memslot {
+	__u64 gpa;
+	__u64 size;
+	__u32 flags;        /* KVM_MEM_* of the slot (e.g. read-only) */
+	__u32 pad;
+};
+
+/* Read or write guest physical memory. Writes need a pause of that VM held
+ * by the same open file. 'done' says how many bytes were copied when the
+ * copy stopped early (a hole in guest memory: -EFAULT). */
+struct gsched_mem {
+	__u32 vm_id;
+	__u32 pad;
+	__u64 gpa;
+	__u64 buf;          /* user pointer */
+	__u64 len;          /* at most GSCHED_MEM_MAX */
+	__u64 done;         /* out */
+};
+#define GSCHED_MEM_MAX (1u << 20)
+
+/*
+ * Pause every vCPU of a VM (each vCPU thread parks in the kernel before it
+ * can enter the guest again) and wait until all are out of guest mode, or
+ * resume one. A pause belongs to the open file that took it: closing the
+ * file (the daemon exiting or crashing) resumes the VM, and the module
+ * resumes it by itself after pause_max_ms (module parameter) whatever
+ * userspace does. RESUME fails with ETIMEDOUT if that happened first.
+ */
+struct gsched_pause {
+	__u32 vm_id;
+	__u32 timeout_ms;   /* in: how long to wait for the vCPUs (0: 1000) */
+	__u32 nr_vcpus;     /* out: vCPUs of the VM */
+	__u32 nr_parked;    /* out: parked in gsched (the rest were already
+			     * blocked outside guest mode with the park pending) */
+	__u64 wait_ns;      /* out: time until every vCPU was out of guest mode */
+	__u64 max_ns;       /* out: the pause ends by itself after this long */
+};
+
+/* Registers of a paused vCPU (the Nth vCPU of the VM, in KVM's order). */
+struct gsched_vcpu_regs {
+	__u32 vm_id;
+	__u32 index;        /* in: 0 .. nr_vcpus-1 */
+	__u32 vcpu_id;      /* out: KVM's vcpu_id */
+	__u32 flags;        /* out: GSCHED_REGS_* */
+	__u64 cr0, cr3, cr4, efer;
+	__u64 gs_base, kernel_gs_base, rip;
+};
+#define GSCHED_REGS_CR3_EXACT 0x1 /* cr3 read from the vCPU's saved state
+				   * (AMD); else the root gsched last saw */
+#define GSCHED_REGS_SEGS      0x2 /* gs_base, kernel_gs_base valid (AMD) */
+
 #define GSCHED_IOC_MAGIC 0xB7
 #define GSCHED_IOC_VERSION     _IOR(GSCHED_IOC_MAGIC, 0x00, struct gsched_version)
 #define GSCHED_IOC_LIST_VMS    _IOWR(GSCHED_IOC_MAGIC, 0x01, struct gsched_list)
 #define GSCHED_IOC_LIST_VCPUS  _IOWR(GSCHED_IOC_MAGIC, 0x02, struct gsched_list)
 #define GSCHED_IOC_LIST_TASKS  _IOWR(GSCHED_IOC_MAGIC, 0x03, struct gsched_list)
+#define GSCHED_IOC_LIST_MEMSLOTS _IOWR(GSCHED_IOC_MAGIC, 0x04, struct gsched_list)
+#define GSCHED_IOC_MEM_READ    _IOWR(GSCHED_IOC_MAGIC, 0x05, struct gsched_mem)
+#define GSCHED_IOC_MEM_WRITE   _IOWR(GSCHED_IOC_MAGIC, 0x06, struct gsched_mem)
+#define GSCHED_IOC_PAUSE       _IOWR(GSCHED_IOC_MAGIC, 0x07, struct gsched_pause)
+#define GSCHED_IOC_RESUME      _IOW(GSCHED_IOC_MAGIC, 0x08, struct gsched_pause)
+#define GSCHED_IOC_VCPU_REGS   _IOWR(GSCHED_IOC_MAGIC, 0x09, struct gsched_vcpu_regs)
 
 #endif /* GSCHED_ABI_H */

@@ -29,6 +29,11 @@ struct gs_vcpu_svm {
 #define GS_TP_SCHED_SWITCH_BTF { "void *", "bool", "struct task_struct *", \
 	"struct task_struct *", "unsigned int" }
 
+/* One page of another process (the VMM) for guest memory access: 6.1's
+ * get_user_pages_remote still takes a vmas argument (mm/gup.c). */
+#define gs_gup_remote_one(mm, addr, flags, pagep) \
+	get_user_pages_remote(mm, addr, 1, flags, pagep, NULL, NULL)
+
 /* Called once per VM when its last reference goes (kvm_main.c:1298). */
 #define GS_KPROBE_VM_DESTROY "kvm_destroy_vm"
 

@@ -14,4 +14,9 @@
 #undef GS_COMPAT_NAME
 #define GS_COMPAT_NAME "6.12"
 
+/* get_user_pages_remote lost its vmas argument in 6.5. */
+#undef gs_gup_remote_one
+#define gs_gup_remote_one(mm, addr, flags, pagep) \
+	get_user_pages_remote(mm, addr, 1, flags, pagep, NULL)
+
 #endif

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * gschedctl profile build VMLINUX [-o FILE]: write a gsched profile (ISF JSON)
+ * from a vmlinux with DWARF, e.g. Debian's linux-image-<abi>-dbg
+ * /usr/lib/debug/boot/vmlinux-<abi>. Progress goes to stderr.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "cli/cli.h"
+#include "profile/isfgen.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int cmd_profile(struct cli *c, int argc, char **argv)
+{
+	const char *in = NULL, *out = "-";
+	struct isfgen g;
+	double t0 = now_s();
+	int err;
+
+	if (argc < 2 || strcmp(argv[1], "build")) {
+		fprintf(stderr, "usage: %s profile build VMLINUX [-o FILE]\n", c->prog);
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (!in && argv[i][0] != '-')
+			in = argv[i];
+		else {
+			fprintf(stderr, "%s: profile build: unexpected '%s'\n", c->prog, argv[i]);
+			return 2;
+		}
+	}
+	if (!in) {
+		fprintf(stderr, "usage: %s profile build VMLINUX [-o FILE]\n", c->prog);
+		return 2;
+	}
+	isfgen_init(&g, "dwarf", in);
+	fprintf(stderr, "profile: reading symbols of %s\n", in);
+	if (isfgen_elf_symbols(&g, in))
+		goto fail;
+	fprintf(stderr, "profile: reading DWARF types (%.1fs)\n", now_s() - t0);
+	if (isfgen_dwarf_types(&g, in))
+		goto fail;
+	err = isfgen_write(&g, out);
+	if (err) {
+		fprintf(stderr, "%s: %s: %s\n", c->prog, out, strerror(-err));
+		isfgen_free(&g);
+		return 1;
+	}
+	fprintf(stderr, "profile: %d types, %d symbols written to %s in %.1fs\n",
+		json_object_object_length(g.user_types), json_object_object_length(g.symbols),
+		strcmp(out, "-") ? out : "stdout", now_s() - t0);
+	isfgen_free(&g);
+	return 0;
+fail:
+	fprintf(stderr, "%s: profile build: %s\n", c->prog, g.err);
+	isfgen_free(&g);
+	return 1;
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * A Linux guest seen from outside (Monarch §III-A): its kernel located in
+ * guest memory with a profile (KASLR shifts found from memory), the offsets
+ * the readers use, and what they read — the process list from init_task and
+ * each CPU's run queue. Guest memory is untrusted: every read is checked,
+ * every traversal bounded, and a held guest lock means "busy, retry".
+ */
+#ifndef GSCHED_LINUX_GUEST_H
+#define GSCHED_LINUX_GUEST_H
+#include <stdint.h>
+#include <stddef.h>
+#include "profile/isf.h"
+#include "vmi/rbtree.h"
+
+#define LX_START_KERNEL_MAP 0xffffffff80000000ULL
+#define LX_MAX_TASKS 65536
+#define LX_MAX_CPUS 512
+
+enum lx_err {
+	LX_OK = 0,
+	LX_EPROFILE = -100,   /* the profile lacks something or is inconsistent */
+	LX_EBANNER = -101,    /* the guest runs another kernel than the profile's */
+	LX_EKASLR = -102,     /* kernel found, but its virtual shift not */
+	LX_EINIT = -103,      /* init_task does not look like swapper/pid 0 */
+	LX_EBUSY = -104,      /* a guest lock is held: busy, retry */
+	LX_EMEM = -105,       /* guest memory read failed / malformed data */
+};
+
+/* Offsets (bytes) of what the readers use, resolved once per profile. */
+struct lx_off {
+	uint64_t t_state, t_exit_state, t_flags, t_pid, t_tgid, t_comm, t_tasks,
+		 t_mm, t_on_rq, t_on_cpu, t_cpu, t_prio, t_static_prio, t_policy,
+		 t_se, t_pi_lock, t_utime, t_stime;
+	uint64_t mm_pgd;
+	uint64_t se_run_node, se_on_rq, se_vruntime, se_deadline, se_my_q,
+		 se_sum_exec, se_weight;
+	uint64_t cfs_nr_running, cfs_h_nr, cfs_root, cfs_curr, cfs_min_vruntime;
+	uint64_t rq_lock, rq_nr_running, rq_curr, rq_idle, rq_cfs, rq_rt_nr,
+		 rq_cpu, rq_nr_switches;
+	int has_deadline, has_min_vruntime;
+};
+
+struct lx_guest {
+	struct vmi_mem *mem;
+	const struct profile *prof;
+	struct lx_off off;
+	struct vmi_tcache tc;
+	struct vmi_ctx ctx;        /* kernel page tables (init_top_pgt) */
+	uint64_t poff;             /* physical shift of the kernel image */
+	uint64_t voff;             /* virtual shift (KASLR) */
+	uint64_t kroot;            /* physical address of init_top_pgt */
+	int levels;                /* 4 or 5 */
+	uint64_t init_task;        /* runtime virtual address */
+	char banner[256];          /* the guest's, as found in its memory */
+	char err[512];             /* what went wrong, for people */
+};
+
+/* Resolve the profile's offsets; LX_OK or LX_EPROFILE with g->err set. */
+int lx_offsets(struct lx_guest *g);
+/* Find the kernel in guest memory (banner, shifts, init_task check). */
+int lx_attach(struct lx_guest *g, struct vmi_mem *m, const struct profile *p);
+/* Runtime virtual address of a profile symbol (per-CPU ones excluded). */
+int lx_symbol(struct lx_guest *g, const char *name, uint64_t *va);
+int lx_read(struct lx_guest *g, uint64_t va, void *buf, size_t len);
+/* Guest kernel virtual address -> guest physical (through init_top_pgt). */
+int lx_pa(struct lx_guest *g, uint64_t va, uint64_t *pa);
+const char *lx_strerror(int err);
+
+struct lx_task {
+	uint64_t va;               /* task_struct */
+	int32_t pid, tgid;
+	char comm[16];
+	char state;                /* ps letter: R S D T t X Z P I */
+	uint32_t raw_state, exit_state, flags;
+	int32_t on_rq, on_cpu, prio, static_prio;
+	uint32_t cpu, policy;
+	uint64_t mm, root;         /* root: physical address of mm->pgd (0: none) */
+	int kthread;
+	uint64_t sum_exec_ns;      /* the guest's own se.sum_exec_runtime */
+	uint64_t utime_ns, stime_ns;
+};
+
+/* Thread-group leaders on init_task's list (what the guest's ps shows),
+ * at most 'max'. Checks tasklist_lock and each task's pi_lock. */
+int lx_tasks(struct lx_guest *g, struct lx_task **out, size_t *n, size_t max);
+/* ps state letter from __state and exit_state (fs/proc/array.c). */
+char lx_state_letter(uint32_t state, uint32_t exit_state);
+
+struct lx_rq_entry {
+	struct lx_task task;
+	int depth;                 /* task-group nesting (0: the root cfs_rq) */
+	uint64_t vruntime, deadline;
+};
+
+struct lx_rq {
+	int cpu;
+	uint64_t va;
+	uint32_t nr_running, cfs_h_nr, rt_nr;
+	uint64_t nr_switches;
+	struct lx_task curr;       /* running now (the idle task when idle) */
+	int curr_is_idle;
+	struct lx_rq_entry *queued; /* CFS tasks waiting, in pick order */
+	size_t nqueued;
+	uint64_t min_vruntime;
+};
+
+/* Every possible CPU's run queue (nr_cpu_ids of them). */
+int lx_runqueues(struct lx_guest *g, struct lx_rq **out, size_t *n);
+void lx_runqueues_free(struct lx_rq *rq, size_t n);
+
+#endif

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Finding a KASLR'd x86-64 Linux kernel in guest physical memory, with no
+ * help from the guest (no nokaslr) and no vCPU registers needed:
+ *  1. physical shift: the kernel image is placed 2 MiB-aligned, so the
+ *     profile's linux_banner can only be at its link-time physical address
+ *     plus a multiple of 2 MiB; compare there.
+ *  2. virtual shift: the image's virtual offset is also a multiple of 2 MiB
+ *     below 1 GiB; guess it from the guest's phys_base, check it, else try
+ *     each candidate: the right one translates linux_banner's runtime
+ *     address, through init_top_pgt (whose physical address step 1 gave),
+ *     onto the banner found in step 1.
+ *  3. init_task at its runtime address must read pid 0, comm "swapper...".
+ * When no banner matches, the guest's own banner is searched for and shown,
+ * so a wrong profile is refused with what the guest runs.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include "linux/guest.h"
+
+#define ALIGN_2M (2ULL << 20)
+#define KERNEL_IMAGE_SIZE (1ULL << 30)
+
+static int find_banner_pa(struct lx_guest *g, const char *banner, uint64_t lphys, uint64_t *pa)
+{
+	size_t blen = strlen(banner);
+	char buf[512];
+
+	if (blen >= sizeof(buf))
+		blen = sizeof(buf) - 1;
+	for (int r = 0; r < g->mem->nranges; r++) {
+		uint64_t start = g->mem->ranges[r].start, end = g->mem->ranges[r].end;
+		uint64_t a = lphys % ALIGN_2M;
+
+		if (a < start)
+			a += (start - a + ALIGN_2M - 1) / ALIGN_2M * ALIGN_2M;
+		for (; a + blen <= end && a >= lphys % ALIGN_2M; a += ALIGN_2M) {
+			if (vmi_read(g->mem, a, buf, blen))
+				continue;
+			if (!memcmp(buf, banner, blen)) {
+				*pa = a;
+				return 0;
+			}
+		}
+	}
+	return -1;
+}
+
+/* Search guest memory for any "Linux version " banner (bounded, chunked). */
+static void guest_banner(struct lx_guest *g, char *out, size_t outlen)
+{
+	static const char needle[] = "Linux version ";
+	static char chunk[(1 << 20) + 512];
+
+	out[0] = 0;
+	for (int r = 0; r < g->mem->nranges; r++) {
+		for (uint64_t a = g->mem->ranges[r].start; a < g->mem->ranges[r].end; a += 1 << 20) {
+			uint64_t n = g->mem->ranges[r].end - a;
+			char *p, *end;
+
+			if (n > sizeof(chunk) - 1)
+				n = sizeof(chunk) - 1;
+			if (vmi_read(g->mem, a, chunk, n))
+				continue;
+			chunk[n] = 0;
+			for (p = chunk; (p = memmem(p, chunk + n - p, needle, sizeof(needle) - 1)); p++) {
+				/* the real banner: "Linux version X (...) #N ..." ends in a newline */
+				end = memchr(p, '\n', chunk + n - p);
+				if (!end || end - p > 400 || !memchr(p, '#', end - p) || !memchr(p, '(', end - p))
+					continue;
+				snprintf(out, outlen, "%.*s", (int)(end - p), p);
+				return;
+			}
+		}
+	}
+}
+
+static int check_voff(struct lx_guest *g, uint64_t voff, uint64_t banner_va, uint64_t banner_pa)
+{
+	struct vmi_walk w;
+
+	if (voff >= KERNEL_IMAGE_SIZE || voff % ALIGN_2M)
+		return -1;
+	if (vmi_translate(g->mem, g->kroot, g->levels, banner_va + voff, &w))
+		return -1;
+	return w.pa == banner_pa ? 0 : -1;
+}
+
+int lx_find_kernel(struct lx_guest *g)
+{
+	const char *banner = profile_banner(g->prof);
+	uint64_t lb, ltop, lpb, banner_pa, pb;
+	struct vmi_regs regs;
+	int lv[2] = { 4, 5 }, nlv = 2;
+
+	if (!banner || profile_symbol(g->prof, "linux_banner", &lb) ||
+	    profile_symbol(g->prof, "init_top_pgt", &ltop) || lb < LX_START_KERNEL_MAP ||
+	    ltop < LX_START_KERNEL_MAP) {
+		snprintf(g->err, sizeof(g->err), "profile %s: no banner, linux_banner or init_top_pgt",
+			 profile_path(g->prof));
+		return LX_EPROFILE;
+	}
+	if (find_banner_pa(g, banner, lb - LX_START_KERNEL_MAP, &banner_pa)) {
+		char seen[256];
+
+		guest_banner(g, seen, sizeof(seen));
+		snprintf(g->err, sizeof(g->err), "profile %s does not match the guest kernel: profile is for \"%.*s\", guest runs %s%s%s",
+			 profile_path(g->prof), (int)strcspn(banner, "\n"), banner,
+			 seen[0] ? "\"" : "", seen[0] ? seen : "no Linux kernel found in its memory",
+			 seen[0] ? "\"" : "");
+		snprintf(g->banner, sizeof(g->banner), "%s", seen);
+		return LX_EBANNER;
+	}
+	snprintf(g->banner, sizeof(g->banner), "%.*s", (int)strcspn(banner, "\n"), banner);
+	g->poff = banner_pa - (lb - LX_START_KERNEL_MAP);
+	g->kroot = ltop - LX_START_KERNEL_MAP + g->poff;
+	/* Paging depth: CR4.LA57 of a vCPU when registers can be had. */
+	if (!vmi_regs(g->mem, 0, &regs)) {
+		lv[0] = regs.cr4 & (1ULL << 12) ? 5 : 4;
+		nlv = 1;
+	}
+	for (int i = 0; i < nlv; i++) {
+		g->levels = lv[i];
+		/* phys_base = physical shift - virtual shift, as head64.c sets it */
+		if (!profile_symbol(g->prof, "phys_base", &lpb) && lpb >= LX_START_KERNEL_MAP &&
+		    !vmi_read(g->mem, lpb - LX_START_KERNEL_MAP + g->poff, &pb, 8) &&
+		    !check_voff(g, g->poff - pb, lb, banner_pa)) {
+			g->voff = g->poff - pb;
+			return LX_OK;
+		}
+		for (uint64_t v = 0; v < KERNEL_IMAGE_SIZE; v += ALIGN_2M)
+			if (!check_voff(g, v, lb, banner_pa)) {
+				g->voff = v;
+				return LX_OK;
+			}
+	}
+	snprintf(g->err, sizeof(g->err), "kernel found at physical shift 0x%llx but no virtual shift maps linux_banner through init_top_pgt (page tables unreadable or corrupt)",
+		 (unsigned long long)g->poff);
+	return LX_EKASLR;
+}

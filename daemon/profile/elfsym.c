@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Symbols of a vmlinux ELF (libelf): the addresses of profile_want_symbols,
+ * a few of their types, and the text of linux_banner as "constant_data"
+ * (base64, as Volatility 3 reads it) plus metadata.linux.banner.
+ */
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "profile/isfgen.h"
+#include "profile/want.h"
+
+static int want_index(const char *name)
+{
+	for (int i = 0; profile_want_symbols[i]; i++)
+		if (!strcmp(profile_want_symbols[i], name))
+			return i;
+	return -1;
+}
+
+static char *b64(const unsigned char *in, size_t n)
+{
+	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = malloc((n + 2) / 3 * 4 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = in[i] << 16 | (i + 1 < n ? in[i + 1] << 8 : 0) | (i + 2 < n ? in[i + 2] : 0);
+
+		*o++ = t[v >> 18 & 63];
+		*o++ = t[v >> 12 & 63];
+		*o++ = i + 1 < n ? t[v >> 6 & 63] : '=';
+		*o++ = i + 2 < n ? t[v & 63] : '=';
+	}
+	*o = 0;
+	return out;
+}
+
+/* Bytes at virtual 'addr' of section 'ndx' (NUL-terminated string, bounded). */
+static int read_string(Elf *e, size_t ndx, uint64_t addr, char *buf, size_t len)
+{
+	Elf_Scn *scn = elf_getscn(e, ndx);
+	GElf_Shdr sh;
+	Elf_Data *d;
+	size_t off, i;
+
+	if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
+		return -1;
+	d = elf_getdata(scn, NULL);
+	if (!d || addr < sh.sh_addr || addr - sh.sh_addr >= d->d_size)
+		return -1;
+	off = addr - sh.sh_addr;
+	for (i = 0; i + 1 < len && off + i < d->d_size; i++) {
+		buf[i] = ((const char *)d->d_buf)[off + i];
+		if (!buf[i])
+			break;
+	}
+	buf[i] = 0;
+	return 0;
+}
+
+static struct json_object *symbol_type(const char *name, uint64_t size)
+{
+	if (!strcmp(name, "init_task"))
+		return isfgen_ref("struct", "task_struct");
+	if (!strcmp(name, "runqueues"))
+		return isfgen_ref("struct", "rq");
+	if (!strcmp(name, "init_mm"))
+		return isfgen_ref("struct", "mm_struct");
+	if (!strcmp(name, "__per_cpu_offset") && size) {
+		struct json_object *a = json_object_new_object();
+
+		json_object_object_add(a, "kind", json_object_new_string("array"));
+		json_object_object_add(a, "count", json_object_new_uint64(size / 8));
+		json_object_object_add(a, "subtype", isfgen_ref("base", "unsigned long"));
+		return a;
+	}
+	return NULL;
+}
+
+int isfgen_elf_symbols(struct isfgen *g, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), found = 0, rc = -1;
+	Elf *e = NULL;
+	Elf_Scn *scn = NULL;
+	char banner[512] = "";
+
+	if (fd < 0) {
+		snprintf(g->err, sizeof(g->err), "%s: %m", path);
+		return -1;
+	}
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		snprintf(g->err, sizeof(g->err), "%s: not an ELF file (%s)", path, elf_errmsg(-1));
+		goto out;
+	}
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym s;
+			const char *name;
+			int w;
+
+			if (!gelf_getsym(d, (int)i, &s) || !(name = elf_strptr(e, sh.sh_link, s.st_name)))
+				continue;
+			w = want_index(name);
+			if (w < 0 || json_object_object_get_ex(g->symbols, name, NULL))
+				continue;
+			isfgen_symbol(g, name, s.st_value, symbol_type(name, s.st_size));
+			found++;
+			if (!strcmp(name, "linux_banner"))
+				read_string(e, s.st_shndx, s.st_value, banner, sizeof(banner));
+		}
+	}
+	if (!found) {
+		snprintf(g->err, sizeof(g->err), "%s: no symbol table (stripped vmlinux?)", path);
+		goto out;
+	}
+	if (banner[0]) {
+		struct json_object *sym, *linux_, *meta;
+		char *enc = b64((const unsigned char *)banner, strlen(banner) + 1);
+
+		json_object_object_get_ex(g->symbols, "linux_banner", &sym);
+		if (enc)
+			json_object_object_add(sym, "constant_data", json_object_new_string(enc));
+		free(enc);
+		json_object_object_get_ex(g->root, "metadata", &meta);
+		json_object_object_get_ex(meta, "linux", &linux_);
+		json_object_object_add(linux_, "banner", json_object_new_string(banner));
+	} else {
+		snprintf(g->err, sizeof(g->err), "%s: linux_banner has no contents in the file", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (e)
+		elf_end(e);
+	close(fd);
+	return rc;
+}

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pausing a VM for consistent introspection (Monarch pauses the VM while it
+ * reads and edits guest run queues). Each vCPU thread gets a task_work
+ * (TWA_RESUME): KVM's run loop runs it before the next guest entry
+ * (xfer_to_guest_mode_handle_work), in process context, where it parks the
+ * thread until the pause ends. A kick with KVM_REQ_UNBLOCK gets running and
+ * halted vCPUs there at once. A vCPU counts as stopped when it is parked,
+ * or outside guest mode, asleep, with the park still pending (it cannot
+ * re-enter the guest without parking first).
+ *
+ * Nothing is left paused: a pause belongs to the open file that took it and
+ * ends when that file is closed (daemon exit or crash); every parked thread
+ * leaves by itself at the pause's deadline (pause_max_ms) and on a fatal
+ * signal. Each queued park holds a module reference, so gsched.ko cannot go
+ * away while a park is pending; the VM stays pinned (kvm_get_kvm_safe) for
+ * the pause's life, so its vCPUs do too.
+ */
+#include <linux/kref.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/task_work.h>
+#include <linux/wait.h>
+#include "compat/compat.h"
+#include "gsched.h"
+
+struct gs_pause {
+	struct list_head node;       /* gs_pauses, under gs_pause_mutex */
+	struct kref ref;             /* the list's, and one per queued park */
+	struct file *owner;
+	struct kvm *kvm;             /* pinned until the pause ends */
+	u32 vm_id;
+	u32 nr;
+	bool active;                 /* vCPUs park while set */
+	bool expired;                /* a parked vCPU reached the deadline */
+	u64 start_ns, deadline_ns;
+	atomic_t parked;
+	struct kvm_vcpu **vcpus;
+	struct task_struct **tasks;  /* referenced; NULL: the vCPU never ran */
+	u8 *queued, *is_parked;
+};
+
+struct gs_park {
+	struct callback_head cb;
+	struct gs_pause *p;
+	u32 idx;
+};
+
+static LIST_HEAD(gs_pauses);
+static DEFINE_MUTEX(gs_pause_mutex);
+static DECLARE_WAIT_QUEUE_HEAD(gs_pause_wq);
+
+static void gs_pause_free(struct kref *ref)
+{
+	struct gs_pause *p = container_of(ref, struct gs_pause, ref);
+
+	kfree(p->vcpus);
+	kfree(p->tasks);
+	kfree(p->queued);
+	kfree(p->is_parked);
+	kfree(p);
+}
+
+/* Runs in the vCPU thread before its next guest entry (or return to user). */
+static void gs_park_fn(struct callback_head *cb)
+{
+	struct gs_park *pk = container_of(cb, struct gs_park, cb);
+	struct gs_pause *p = pk->p;
+	u32 idx = pk->idx;
+
+	kfree(pk);
+	if (READ_ONCE(p->active) && !(current->flags & PF_EXITING)) {
+		s64 left = (s64)(p->deadline_ns - ktime_get_ns());
+
+		WRITE_ONCE(p->is_parked[idx], 1);
+		atomic_inc(&p->parked);
+		wake_up_all(&gs_pause_wq);
+		if (left > 0)
+			wait_event_killable_timeout(gs_pause_wq, !READ_ONCE(p->active),
+						    nsecs_to_jiffies(left) + 1);
+		if (READ_ONCE(p->active) && !fatal_signal_pending(current)) {
+			WRITE_ONCE(p->expired, true);
+			pr_warn_ratelimited(GS_NAME ": VM %u: pause held past pause_max_ms=%u; vCPU resumed\n",
+					    p->vm_id, gs_pause_max_ms);
+		}
+		atomic_dec(&p->parked);
+		WRITE_ONCE(p->is_parked[idx], 0);
+	}
+	kref_put(&p->ref, gs_pause_free);
+	/* The reference taken when the park was queued. This function's last
+	 * instructions run after it; gsched's unload sleeps (tracepoint and RCU
+	 * synchronisation) long before its text is freed. */
+	module_put(THIS_MODULE);
+}
+
+static bool gs_vcpu_stopped(struct gs_pause *p, u32 k)
+{
+	struct kvm_vcpu *vcpu = p->vcpus[k];
+
+	if (READ_ONCE(p->is_parked[k]))
+		return true;
+	if (READ_ONCE(vcpu->mode) != OUTSIDE_GUEST_MODE)
+		return false;
+	if (!p->tasks[k])
+		return true; /* never ran: its first KVM_RUN parks it */
+	return p->queued[k] && READ_ONCE(p->tasks[k]->__state) != TASK_RUNNING;
+}
+
+static bool gs_all_stopped(struct gs_pause *p)
+{
+	u32 k;
+
+	for (k = 0; k < p->nr; k++)
+		if (!gs_vcpu_stopped(p, k))
+			return false;
+	return true;
+}
+
+/* Under gs_pause_mutex. */
+static void gs_pause_end(struct gs_pause *p)
+{
+	u32 k;
+
+	list_del(&p->node);
+	WRITE_ONCE(p->active, false);
+	wake_up_all(&gs_pause_wq);
+	for (k = 0; k < p->nr; k++)
+		if (p->tasks[k])
+			put_task_struct(p->tasks[k]);
+	kvm_put_kvm(p->kvm);
+	kref_put(&p->ref, gs_pause_free);
+}
+
+static struct gs_pause *gs_pause_find(u32 vm_id)
+{
+	struct gs_pause *p;
+
+	list_for_each_entry(p, &gs_pauses, node)
+		if (p->vm_id == vm_id)
+			return p;
+	return NULL;
+}
+
+static void gs_pause_queue(struct gs_pause *p, u32 k)
+{
+	struct gs_park *pk;
+
+	if (!p->tasks[k])
+		return;
+	pk = kmalloc(sizeof(*pk), GFP_KERNEL);
+	if (!pk)
+		return;
+	pk->p = p;
+	pk->idx = k;
+	kref_get(&p->ref);
+	__module_get(THIS_MODULE);
+	init_task_work(&pk->cb, gs_park_fn);
+	if (task_work_add(p->tasks[k], &pk->cb, TWA_RESUME)) {
+		/* The thread is exiting: it will not enter the guest again. */
+		kref_put(&p->ref, gs_pause_free);
+		module_put(THIS_MODULE);
+		kfree(pk);
+		return;
+	}
+	p->queued[k] = 1;
+}
+
+long gs_pause(struct file *f, struct gsched_pause *a)
+{
+	u64 timeout_ns = (a->timeout_ms ? a->timeout_ms : 1000) * NSEC_PER_MSEC;
+	struct kvm *kvm = gs_vm_get_kvm(a->vm_id);
+	struct kvm_vcpu *vcpu;
+	struct gs_pause *p;
+	unsigned long i;
+	long err = 0;
+	u32 n;
+
+	if (!kvm)
+		return -ENOENT;
+	mutex_lock(&gs_pause_mutex);
+	if (gs_pause_find(a->vm_id)) {
+		mutex_unlock(&gs_pause_mutex);
+		kvm_put_kvm(kvm);
+		return -EBUSY;
+	}
+	n = atomic_read(&kvm->online_vcpus);
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (p) {
+		p->vcpus = kcalloc(n ?: 1, sizeof(*p->vcpus), GFP_KERNEL);
+		p->tasks = kcalloc(n ?: 1, sizeof(*p->tasks), GFP_KERNEL);
+		p->queued = kcalloc(n ?: 1, 1, GFP_KERNEL);
+		p->is_parked = kcalloc(n ?: 1, 1, GFP_KERNEL);
+	}
+	if (!p || !p->vcpus || !p->tasks || !p->queued || !p->is_parked) {
+		if (p)
+			gs_pause_free(&p->ref);
+		mutex_unlock(&gs_pause_mutex);
+		kvm_put_kvm(kvm);
+		return -ENOMEM;
+	}
+	kref_init(&p->ref);
+	p->owner = f;
+	p->kvm = kvm;
+	p->vm_id = a->vm_id;
+	p->active = true;
+	p->start_ns = ktime_get_ns();
+	p->deadline_ns = p->start_ns + (u64)gs_pause_max_ms * NSEC_PER_MSEC;
+	kvm_for_each_vcpu(i, vcpu, kvm) {
+		struct pid *pid;
+
+		if (p->nr == n)
+			break;
+		p->vcpus[p->nr] = vcpu;
+		rcu_read_lock();
+		pid = rcu_dereference(vcpu->pid);
+		p->tasks[p->nr] = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
+		rcu_read_unlock();
+		p->nr++;
+	}
+	list_add(&p->node, &gs_pauses);
+	for (i = 0; i < p->nr; i++) {
+		gs_pause_queue(p, i);
+		kvm_make_request(KVM_REQ_UNBLOCK, p->vcpus[i]);
+		kvm_vcpu_kick(p->vcpus[i]);
+	}
+	while (!gs_all_stopped(p)) {
+		long r;
+
+		if (ktime_get_ns() - p->start_ns > timeout_ns) {
+			err = -ETIMEDOUT;
+			break;
+		}
+		r = wait_event_interruptible_timeout(gs_pause_wq, gs_all_stopped(p),
+						     msecs_to_jiffies(1));
+		if (r < 0) {
+			err = -EINTR;
+			break;
+		}
+	}
+	a->nr_vcpus = p->nr;
+	a->nr_parked = atomic_read(&p->parked);
+	a->wait_ns = ktime_get_ns() - p->start_ns;
+	a->max_ns = (u64)gs_pause_max_ms * NSEC_PER_MSEC;
+	if (err)
+		gs_pause_end(p);
+	mutex_unlock(&gs_pause_mutex);
+	return err;
+}
+
+static bool gs_pause_expired(struct gs_pause *p)
+{
+	return READ_ONCE(p->expired) || ktime_get_ns() >= p->deadline_ns;
+}
+
+long gs_resume(struct file *f, u32 vm_id)
+{
+	struct gs_pause *p;
+	long err = -ENOENT;
+
+	mutex_lock(&gs_pause_mutex);
+	p = gs_pause_find(vm_id);
+	if (p && p->owner == f) {
+		err = gs_pause_expired(p) ? -ETIMEDOUT : 0;
+		gs_pause_end(p);
+	}
+	mutex_unlock(&gs_pause_mutex);
+	return err;
+}
+
+/* The file is closed: end every pause it holds. */
+void gs_pause_release(struct file *f)
+{
+	struct gs_pause *p, *t;
+
+	mutex_lock(&gs_pause_mutex);
+	list_for_each_entry_safe(p, t, &gs_pauses, node)
+		if (p->owner == f)
+			gs_pause_end(p);
+	mutex_unlock(&gs_pause_mutex);
+}
+
+/* 0 if 'f' holds a pause of 'vm_id' that is still in force and complete. */
+static long gs_pause_check(struct file *f, u32 vm_id, struct gs_pause **out)
+{
+	struct gs_pause *p = gs_pause_find(vm_id);
+
+	if (!p || p->owner != f)
+		return -EPERM;
+	if (gs_pause_expired(p))
+		return -ETIMEDOUT;
+	if (!gs_all_stopped(p))
+		return -EBUSY;
+	*out = p;
+	return 0;
+}
+
+long gs_pause_write(struct file *f, struct gsched_mem *m)
+{
+	struct gs_pause *p;
+	long err;
+
+	mutex_lock(&gs_pause_mutex);
+	err = gs_pause_check(f, m->vm_id, &p);
+	if (!err)
+		err = gs_guest_rw(m->vm_id, m->gpa, u64_to_user_ptr(m->buf), m->len, true, &m->done);
+	mutex_unlock(&gs_pause_mutex);
+	return err;
+}
+
+long gs_pause_regs(struct file *f, struct gsched_vcpu_regs *r)
+{
+	struct kvm_vcpu *vcpu;
+	struct gs_pause *p;
+	long err;
+
+	mutex_lock(&gs_pause_mutex);
+	err = gs_pause_check(f, r->vm_id, &p);
+	if (!err && r->index >= p->nr)
+		err = -EINVAL;
+	if (err)
+		goto out;
+	vcpu = p->vcpus[r->index];
+	r->vcpu_id = vcpu->vcpu_id;
+	r->flags = 0;
+	r->cr0 = vcpu->arch.cr0;
+	r->cr4 = vcpu->arch.cr4;
+	r->efer = vcpu->arch.efer;
+	r->rip = vcpu->arch.regs[VCPU_REGS_RIP];
+	r->cr3 = r->gs_base = r->kernel_gs_base = 0;
+	if (gs_vendor == GS_VENDOR_SVM) {
+		gs_svm_regs(vcpu, r);
+	} else {
+		struct gs_vcpu *v;
+
+		rcu_read_lock();
+		v = gs_vcpu_lookup(vcpu);
+		r->cr3 = v ? READ_ONCE(v->acct.root) : 0;
+		rcu_read_unlock();
+	}
+out:
+	mutex_unlock(&gs_pause_mutex);
+	return err;
+}
