@@ -28,7 +28,7 @@ DWARF_CFLAGS := -I/usr/include/libdwarf
 DWARF_LIBS := -ldwarf -lelf -lz
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all module user unit check lab-check bench clean
+.PHONY: all module user unit check lab-check profiles bench clean
 all: module user
 
 module:
@@ -52,11 +52,15 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_SRC) $(VMI_SRC) $(wildcard kmo
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
+# Profiles of the lab's guest kernels from their DWARF, checked against pahole.
+profiles: user
+	tests/profile/check-profiles
+
 # The lab builds gsched.ko itself for each kernel it boots.
-lab-check: user
+lab-check: user profiles
 	tests/lab/check-all
 
-check: unit lab-check
+check: unit profiles lab-check
 
 bench: user
 	tests/lab/bench

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <time.h>
 #include "cli/cli.h"
+#include "profile/isf.h"
 #include "profile/isfgen.h"
+#include "profile/want.h"
 
 static double now_s(void)
 {
@@ -18,6 +20,40 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static void print_field(const char *name, uint64_t off, uint64_t size, unsigned bit_pos,
+			unsigned bit_len, void *arg)
+{
+	(void)arg;
+	if (bit_len)
+		printf("%s %llu %llu %u:%u\n", name, (unsigned long long)off,
+		       (unsigned long long)size, bit_pos, bit_len);
+	else
+		printf("%s %llu %llu\n", name, (unsigned long long)off, (unsigned long long)size);
+}
+
+/* gschedctl profile fields FILE TYPE: "member offset size [bitpos:bits]" */
+static int profile_show(struct cli *c, const char *file, const char *type)
+{
+	struct profile *p;
+	char err[512];
+	uint64_t size;
+	int n;
+
+	if (profile_load(file, &p, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", c->prog, err);
+		return 1;
+	}
+	if (profile_size(p, type, &size)) {
+		fprintf(stderr, "%s: %s: no type %s\n", c->prog, file, type);
+		profile_free(p);
+		return 1;
+	}
+	printf("%s size %llu\n", type, (unsigned long long)size);
+	n = profile_fields(p, type, print_field, NULL);
+	profile_free(p);
+	return n < 0;
+}
+
 int cmd_profile(struct cli *c, int argc, char **argv)
 {
 	const char *in = NULL, *out = "-";
@@ -25,8 +61,17 @@ int cmd_profile(struct cli *c, int argc, char **argv)
 	double t0 = now_s();
 	int err;
 
+	if (argc == 4 && !strcmp(argv[1], "fields"))
+		return profile_show(c, argv[2], argv[3]);
+	if (argc == 2 && !strcmp(argv[1], "wanted")) { /* the types a profile holds in full */
+		for (int i = 0; profile_want_types[i]; i++)
+			printf("%s\n", profile_want_types[i]);
+		return 0;
+	}
+
 	if (argc < 2 || strcmp(argv[1], "build")) {
-		fprintf(stderr, "usage: %s profile build VMLINUX [-o FILE]\n", c->prog);
+		fprintf(stderr, "usage: %s profile build VMLINUX [-o FILE]\n"
+			"       %s profile fields PROFILE TYPE\n", c->prog, c->prog);
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {

@@ -65,11 +65,19 @@ static int find_profile(struct cli *c, struct isession *s, const char *arg)
 	ssize_t n;
 
 	if (arg && !is_dir(arg)) {
-		if (try_profile(c, s, arg, why, sizeof(why))) {
-			fprintf(stderr, "%s: %s\n", c->prog, why);
-			return 1;
+		int r = try_profile(c, s, arg, why, sizeof(why));
+
+		if (!r)
+			return 0;
+		fprintf(stderr, "%s: %s\n", c->prog, why);
+		if (r > 0) {
+			char seen[256];
+
+			lx_guest_banner(&s->mem, seen, sizeof(seen));
+			fprintf(stderr, "%s: the guest runs: %s\n", c->prog,
+				seen[0] ? seen : "no Linux kernel found in its memory");
 		}
-		return 0;
+		return 1;
 	}
 	if (arg)
 		dirs[nd++] = arg;
@@ -116,9 +124,14 @@ static int find_profile(struct cli *c, struct isession *s, const char *arg)
 	if (!tried)
 		fprintf(stderr, "%s: no profile found (give --profile FILE|DIR, set GSCHED_PROFILES, or build one: gschedctl profile build VMLINUX -o /etc/gsched/profiles/NAME.json)\n",
 			c->prog);
-	else
-		fprintf(stderr, "%s: none of %d profiles matches the guest kernel (%s); first refusal: %s\n",
-			c->prog, tried, s->g.banner[0] ? s->g.banner : "banner not found", first);
+	else {
+		char seen[256];
+
+		lx_guest_banner(&s->mem, seen, sizeof(seen));
+		fprintf(stderr, "%s: none of %d profiles matches the guest kernel; the guest runs: %s\n"
+			"%s: first refusal: %s\n", c->prog, tried,
+			seen[0] ? seen : "no Linux kernel found in its memory", c->prog, first);
+	}
 	return 1;
 }
 

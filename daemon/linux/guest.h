@@ -60,6 +60,9 @@ struct lx_guest {
 int lx_offsets(struct lx_guest *g);
 /* Find the kernel in guest memory (banner, shifts, init_task check). */
 int lx_attach(struct lx_guest *g, struct vmi_mem *m, const struct profile *p);
+/* The "Linux version ..." banner found anywhere in guest memory (bounded
+ * scan), for telling people what the guest runs; "" if none. */
+void lx_guest_banner(struct vmi_mem *m, char *out, size_t outlen);
 /* Runtime virtual address of a profile symbol (per-CPU ones excluded). */
 int lx_symbol(struct lx_guest *g, const char *name, uint64_t *va);
 int lx_read(struct lx_guest *g, uint64_t va, void *buf, size_t len);

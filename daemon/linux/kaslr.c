@@ -48,26 +48,29 @@ static int find_banner_pa(struct lx_guest *g, const char *banner, uint64_t lphys
 }
 
 /* Search guest memory for any "Linux version " banner (bounded, chunked). */
-static void guest_banner(struct lx_guest *g, char *out, size_t outlen)
+void lx_guest_banner(struct vmi_mem *m, char *out, size_t outlen)
 {
 	static const char needle[] = "Linux version ";
 	static char chunk[(1 << 20) + 512];
 
 	out[0] = 0;
-	for (int r = 0; r < g->mem->nranges; r++) {
-		for (uint64_t a = g->mem->ranges[r].start; a < g->mem->ranges[r].end; a += 1 << 20) {
-			uint64_t n = g->mem->ranges[r].end - a;
+	for (int r = 0; r < m->nranges; r++) {
+		for (uint64_t a = m->ranges[r].start; a < m->ranges[r].end; a += 1 << 20) {
+			uint64_t n = m->ranges[r].end - a;
 			char *p, *end;
 
 			if (n > sizeof(chunk) - 1)
 				n = sizeof(chunk) - 1;
-			if (vmi_read(g->mem, a, chunk, n))
+			if (vmi_read(m, a, chunk, n))
 				continue;
 			chunk[n] = 0;
 			for (p = chunk; (p = memmem(p, chunk + n - p, needle, sizeof(needle) - 1)); p++) {
 				/* the real banner: "Linux version X (...) #N ..." ends in a newline */
+				char *hash;
+
 				end = memchr(p, '\n', chunk + n - p);
-				if (!end || end - p > 400 || !memchr(p, '#', end - p) || !memchr(p, '(', end - p))
+				if (!end || end - p > 400 || !memchr(p, '(', end - p) ||
+				    !(hash = memchr(p, '#', end - p)) || hash[1] < '0' || hash[1] > '9')
 					continue;
 				snprintf(out, outlen, "%.*s", (int)(end - p), p);
 				return;
@@ -102,14 +105,10 @@ int lx_find_kernel(struct lx_guest *g)
 		return LX_EPROFILE;
 	}
 	if (find_banner_pa(g, banner, lb - LX_START_KERNEL_MAP, &banner_pa)) {
-		char seen[256];
-
-		guest_banner(g, seen, sizeof(seen));
-		snprintf(g->err, sizeof(g->err), "profile %s does not match the guest kernel: profile is for \"%.*s\", guest runs %s%s%s",
-			 profile_path(g->prof), (int)strcspn(banner, "\n"), banner,
-			 seen[0] ? "\"" : "", seen[0] ? seen : "no Linux kernel found in its memory",
-			 seen[0] ? "\"" : "");
-		snprintf(g->banner, sizeof(g->banner), "%s", seen);
+		/* The caller may search the guest's own banner (lx_guest_banner)
+		 * once it has tried all its profiles. */
+		snprintf(g->err, sizeof(g->err), "profile %s is for \"%.*s\", which the guest does not run",
+			 profile_path(g->prof), (int)strcspn(banner, "\n"), banner);
 		return LX_EBANNER;
 	}
 	snprintf(g->banner, sizeof(g->banner), "%.*s", (int)strcspn(banner, "\n"), banner);

@@ -20,15 +20,56 @@
 #define MAX_WANT 64
 #define MAX_PENDING 4096
 #define MAX_DEPTH 32
+#define VIA_PTR 1000  /* added to depth below a pointer: not embedded */
+
+#define DEFS_SLOTS (1u << 17)
 
 struct dw {
 	Dwarf_Debug dbg;
 	struct isfgen *g;
 	Dwarf_Off found[MAX_WANT];
 	int nwant, nfound;
-	struct { Dwarf_Off off; char name[96]; } pending[MAX_PENDING];
+	struct { Dwarf_Off off; char name[96]; int level; } pending[MAX_PENDING];
 	int npending;
+	int level;   /* of the type being written: 0 wanted, 1 referenced by one */
+	unsigned long units, dies;
+	/* first complete definition of every named struct/union: name -> DIE */
+	struct { char *name; Dwarf_Off off; } *defs;
 };
+
+static unsigned hash_name(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static void def_add(struct dw *w, const char *name, Dwarf_Off off)
+{
+	for (unsigned i = hash_name(name) & (DEFS_SLOTS - 1), n = 0; n < DEFS_SLOTS;
+	     i = (i + 1) & (DEFS_SLOTS - 1), n++) {
+		if (!w->defs[i].name) {
+			w->defs[i].name = strdup(name);
+			w->defs[i].off = off;
+			return;
+		}
+		if (!strcmp(w->defs[i].name, name))
+			return;
+	}
+}
+
+static int def_find(struct dw *w, const char *name, Dwarf_Off *off)
+{
+	for (unsigned i = hash_name(name) & (DEFS_SLOTS - 1), n = 0; n < DEFS_SLOTS && w->defs[i].name;
+	     i = (i + 1) & (DEFS_SLOTS - 1), n++)
+		if (!strcmp(w->defs[i].name, name)) {
+			*off = w->defs[i].off;
+			return 0;
+		}
+	return -1;
+}
 
 static Dwarf_Die die_at(struct dw *w, Dwarf_Off off)
 {
@@ -91,17 +132,24 @@ static int die_tag(Dwarf_Die d)
 	return t;
 }
 
-/* Queue an anonymous struct/union/enum for writing under 'name'. */
-static void pend(struct dw *w, Dwarf_Off off, const char *name)
+/* Queue a struct/union/enum for writing under 'name' at 'level'. */
+static void pend_level(struct dw *w, Dwarf_Off off, const char *name, int level)
 {
 	for (int i = 0; i < w->npending; i++)
-		if (w->pending[i].off == off)
+		if (w->pending[i].off == off || !strcmp(w->pending[i].name, name))
 			return;
 	if (w->npending == MAX_PENDING)
 		return;
 	w->pending[w->npending].off = off;
+	w->pending[w->npending].level = level;
 	snprintf(w->pending[w->npending].name, sizeof(w->pending[0].name), "%s", name);
 	w->npending++;
+}
+
+/* Anonymous parts belong to the type being written (same level). */
+static void pend(struct dw *w, Dwarf_Off off, const char *name)
+{
+	pend_level(w, off, name, w->level);
 }
 
 static struct json_object *type_desc(struct dw *w, Dwarf_Off off, int depth);
@@ -179,7 +227,7 @@ static struct json_object *type_desc(struct dw *w, Dwarf_Off off, int depth)
 	const char *name;
 	char buf[96];
 
-	if (!d || depth > MAX_DEPTH) {
+	if (!d || depth % VIA_PTR > MAX_DEPTH || depth > 8 * VIA_PTR) {
 		if (d)
 			dwarf_dealloc_die(d);
 		return void_type(w);
@@ -193,7 +241,7 @@ static struct json_object *type_desc(struct dw *w, Dwarf_Off off, int depth)
 		t = json_object_new_object();
 		json_object_object_add(t, "kind", json_object_new_string("pointer"));
 		json_object_object_add(t, "subtype", attr_ref(d, DW_AT_type, &sub) ?
-				       void_type(w) : type_desc(w, sub, depth + 1));
+				       void_type(w) : type_desc(w, sub, depth + VIA_PTR + 1));
 		break;
 	case DW_TAG_typedef:
 		if (attr_ref(d, DW_AT_type, &sub)) {
@@ -228,6 +276,13 @@ static struct json_object *type_desc(struct dw *w, Dwarf_Off off, int depth)
 			pend(w, off, name);
 		} else if (tag == DW_TAG_enumeration_type) {
 			pend(w, off, name);
+		} else if (w->level == 0 && depth < VIA_PTR) {
+			/* a named struct a wanted type embeds: written too (its
+			 * complete definition; this DIE may be a declaration) */
+			Dwarf_Off def;
+
+			if (!def_find(w, name, &def))
+				pend_level(w, def, name, 1);
 		}
 		t = isfgen_ref(kind, name);
 		break;
@@ -285,6 +340,8 @@ static void write_enum(struct dw *w, Dwarf_Die d, const char *name)
 static struct json_object *member(struct dw *w, Dwarf_Die m, int is_union, const char **name,
 				  char *anon, size_t anon_len)
 {
+	Dwarf_Off moff = 0;
+
 	struct json_object *f = json_object_new_object(), *t;
 	Dwarf_Unsigned off = 0, bits = 0, bitoff = 0, bytes = 0;
 	Dwarf_Off sub;
@@ -295,7 +352,8 @@ static struct json_object *member(struct dw *w, Dwarf_Die m, int is_union, const
 	t = attr_ref(m, DW_AT_type, &sub) ? void_type(w) : type_desc(w, sub, 0);
 	*name = die_name(m);
 	if (!*name) {
-		snprintf(anon, anon_len, "unnamed_field_%llx", (unsigned long long)off);
+		dwarf_dieoffset(m, &moff, NULL);
+		snprintf(anon, anon_len, "unnamed_field_%llx", (unsigned long long)moff);
 		*name = anon;
 		json_object_object_add(f, "anonymous", json_object_new_boolean(1));
 	}
@@ -400,13 +458,20 @@ static void scan_cu(struct dw *w, Dwarf_Die cu)
 	do {
 		int tag = die_tag(c);
 
+		w->dies++;
 		if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type) {
 			const char *n = die_name(c);
 			int i = n ? want_slot(w, n) : -1;
 
-			if (i >= 0 && !attr_flag(c, DW_AT_declaration)) {
-				dwarf_dieoffset(c, &w->found[i], NULL);
-				w->nfound++;
+			if (n && !attr_flag(c, DW_AT_declaration)) {
+				Dwarf_Off off;
+
+				dwarf_dieoffset(c, &off, NULL);
+				def_add(w, n, off);
+				if (i >= 0) {
+					w->found[i] = off;
+					w->nfound++;
+				}
 			}
 		}
 		next = NULL;
@@ -414,9 +479,7 @@ static void scan_cu(struct dw *w, Dwarf_Die cu)
 			next = NULL;
 		dwarf_dealloc_die(c);
 		c = next;
-	} while (c && w->nfound < w->nwant);
-	if (c)
-		dwarf_dealloc_die(c);
+	} while (c);
 }
 
 /* libdwarf calls this for errors of calls made without a Dwarf_Error (which
@@ -425,8 +488,8 @@ static unsigned long dwarf_errors;
 static void on_dwarf_error(Dwarf_Error e, Dwarf_Ptr arg)
 {
 	(void)arg;
-	if (dwarf_errors++ < 3)
-		fprintf(stderr, "profile: libdwarf: %s\n", dwarf_errmsg(e));
+	dwarf_errors++;
+	(void)e;
 }
 
 int isfgen_dwarf_types(struct isfgen *g, const char *path)
@@ -440,6 +503,11 @@ int isfgen_dwarf_types(struct isfgen *g, const char *path)
 		goto out;
 	}
 	w->g = g;
+	w->defs = calloc(DEFS_SLOTS, sizeof(*w->defs));
+	if (!w->defs) {
+		snprintf(g->err, sizeof(g->err), "out of memory");
+		goto out;
+	}
 	while (profile_want_types[w->nwant] && w->nwant < MAX_WANT)
 		w->nwant++;
 	res = dwarf_init_b(fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, on_dwarf_error, NULL, &w->dbg, &err);
@@ -457,15 +525,20 @@ int isfgen_dwarf_types(struct isfgen *g, const char *path)
 
 		res = dwarf_next_cu_header_d(w->dbg, 1, &hdr_len, &ver, &abbrev, &asz, &osz, &ext,
 					     &sig, &tyoff, &next_off, &hdr_type, NULL);
+		if (res == DW_DLV_ERROR) {
+			snprintf(g->err, sizeof(g->err), "%s: DWARF unit header unreadable after %lu units",
+				 path, w->units);
+			goto out;
+		}
 		if (res != DW_DLV_OK)
 			break;
-		if (w->nfound == w->nwant)
-			continue; /* keep iterating: libdwarf needs the CU walk to end */
+		w->units++;
 		if (dwarf_siblingof_b(w->dbg, NULL, 1, &cu, NULL) == DW_DLV_OK) {
 			scan_cu(w, cu);
 			dwarf_dealloc_die(cu);
 		}
 	}
+	fprintf(stderr, "profile: %lu compilation units, %lu top-level entries\n", w->units, w->dies);
 	for (int i = 0; i < w->nwant; i++) {
 		if (!w->found[i])
 			fprintf(stderr, "profile: warning: %s: no definition of %s in the DWARF\n",
@@ -473,15 +546,22 @@ int isfgen_dwarf_types(struct isfgen *g, const char *path)
 		else if (write_type(w, w->found[i], profile_want_types[i]))
 			goto out;
 	}
-	for (int i = 0; i < w->npending; i++) /* grows while we write */
+	for (int i = 0; i < w->npending; i++) { /* grows while we write */
+		w->level = w->pending[i].level;
 		if (write_type(w, w->pending[i].off, w->pending[i].name))
 			goto out;
+	}
 	rc = 0;
 out:
 	if (w && w->dbg)
 		dwarf_finish(w->dbg, NULL);
 	if (fd >= 0)
 		close(fd);
+	if (w && w->defs) {
+		for (unsigned i = 0; i < DEFS_SLOTS; i++)
+			free(w->defs[i].name);
+		free(w->defs);
+	}
 	free(w);
 	return rc;
 }

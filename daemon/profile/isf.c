@@ -263,3 +263,41 @@ int profile_symbol(const struct profile *p, const char *name, uint64_t *addr)
 	*addr = u64_of(a);
 	return 0;
 }
+
+static int fields_of(const struct profile *p, struct json_object *t, uint64_t base,
+		     profile_field_fn fn, void *arg, int depth)
+{
+	struct json_object *fields, *o, *d, *a, *k, *n, *bl, *bp;
+	int count = 0;
+
+	if (depth > 8 || !t || !json_object_object_get_ex(t, "fields", &fields))
+		return depth ? 0 : -1;
+	json_object_object_foreach(fields, fname, fv) {
+		uint64_t size = 0;
+
+		if (!json_object_object_get_ex(fv, "offset", &o) ||
+		    !json_object_object_get_ex(fv, "type", &d))
+			continue;
+		if (json_object_object_get_ex(fv, "anonymous", &a) && json_object_get_boolean(a)) {
+			if (json_object_object_get_ex(d, "name", &n))
+				count += fields_of(p, utype(p, json_object_get_string(n)),
+						   base + u64_of(o), fn, arg, depth + 1);
+			continue;
+		}
+		desc_size(p, d, &size, 0);
+		if (json_object_object_get_ex(d, "kind", &k) &&
+		    !strcmp(json_object_get_string(k), "bitfield") &&
+		    json_object_object_get_ex(d, "bit_length", &bl) &&
+		    json_object_object_get_ex(d, "bit_position", &bp))
+			fn(fname, base + u64_of(o), size, (unsigned)u64_of(bp), (unsigned)u64_of(bl), arg);
+		else
+			fn(fname, base + u64_of(o), size, 0, 0, arg);
+		count++;
+	}
+	return count;
+}
+
+int profile_fields(const struct profile *p, const char *type, profile_field_fn fn, void *arg)
+{
+	return fields_of(p, utype(p, type), 0, fn, arg, 0);
+}

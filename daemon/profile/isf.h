@@ -23,6 +23,12 @@ int profile_offset(const struct profile *p, const char *type, const char *member
 int profile_member_size(const struct profile *p, const char *type, const char *member,
 			uint64_t *size);
 int profile_symbol(const struct profile *p, const char *name, uint64_t *addr);
+/* Every named member of 'type' (members of anonymous structs/unions flattened,
+ * with offsets from the start of 'type'); bit_len is 0 for whole members.
+ * Returns the number of members or -1 if there is no such type. */
+typedef void (*profile_field_fn)(const char *name, uint64_t off, uint64_t size,
+				 unsigned bit_pos, unsigned bit_len, void *arg);
+int profile_fields(const struct profile *p, const char *type, profile_field_fn fn, void *arg);
 /* The kernel banner the profile was made from ("Linux version ..."), or NULL. */
 const char *profile_banner(const struct profile *p);
 const char *profile_path(const struct profile *p);
