@@ -22,19 +22,23 @@ PROFILE_SRC := daemon/profile/want.c daemon/profile/isfgen.c daemon/profile/elfs
 	daemon/profile/dwarf.c
 CTL_SRC := daemon/gschedctl.c daemon/cli/table.c daemon/cli/model.c daemon/cli/cmd_vms.c \
 	daemon/cli/cmd_tasks.c daemon/cli/cmd_profile.c daemon/cli/cmd_ps.c \
-	daemon/cli/cmd_runqueue.c daemon/cli/introspect.c daemon/lib/gsched.c daemon/vmi/kvm.c \
+	daemon/cli/cmd_runqueue.c daemon/cli/cmd_bench_pause.c daemon/cli/introspect.c daemon/lib/gsched.c daemon/vmi/kvm.c \
 	$(PROFILE_SRC) $(VMI_SRC) $(LINUX_SRC)
 DWARF_CFLAGS := -I/usr/include/libdwarf
 DWARF_LIBS := -ldwarf -lelf -lz
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all module user unit check lab-check profiles bench clean
+.PHONY: all module user unit check lab-check profiles fuzz bench bench-introspect clean
 all: module user
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-user: $(BUILD)/gschedctl $(BUILD)/abi-check
+user: $(BUILD)/gschedctl $(BUILD)/abi-check $(BUILD)/pause-check
+
+$(BUILD)/pause-check: tests/lab/pause-check.c daemon/lib/gsched.c daemon/lib/gsched.h include/gsched/abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< daemon/lib/gsched.c
 
 # Run inside the lab's emulated host against the loaded module.
 $(BUILD)/abi-check: tests/lab/abi-check.c include/gsched/abi.h
@@ -45,9 +49,30 @@ $(BUILD)/gschedctl: $(CTL_SRC) $(wildcard daemon/*.h daemon/*/*.h) include/gsche
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(JSONC_CFLAGS) $(DWARF_CFLAGS) -o $@ $(CTL_SRC) $(JSONC_LIBS) $(DWARF_LIBS)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_SRC) $(VMI_SRC) $(wildcard kmod/core/*.h daemon/vmi/*.h)
+TEST_SRC := $(CORE_SRC) $(VMI_SRC) $(LINUX_SRC) tests/synth/synth.c
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_SRC) $(wildcard kmod/core/*.h daemon/*/*.h tests/synth/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ikmod -fsanitize=address,undefined -o $@ $< $(CORE_SRC) $(VMI_SRC) -lcmocka
+	$(CC) $(CFLAGS) -Ikmod -Itests/synth $(JSONC_CFLAGS) -fsanitize=address,undefined -o $@ $< \
+		$(TEST_SRC) -lcmocka $(JSONC_LIBS)
+
+# libFuzzer: a hostile guest's memory against the whole reading path.
+FUZZ_SECONDS ?= 60
+$(BUILD)/fuzz_guest: tests/fuzz/fuzz_guest.c $(VMI_SRC) $(LINUX_SRC) tests/synth/synth.c $(wildcard daemon/*/*.h tests/synth/*.h)
+	@mkdir -p $(dir $@)
+	clang -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude -Idaemon -Itests/synth $(JSONC_CFLAGS) \
+		-o $@ $< $(VMI_SRC) $(LINUX_SRC) tests/synth/synth.c $(JSONC_LIBS)
+
+fuzz: $(BUILD)/fuzz_guest
+	@mkdir -p $(BUILD)/fuzz-corpus
+	$(BUILD)/fuzz_guest -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=4096 \
+		-print_final_stats=1 $(BUILD)/fuzz-corpus
+
+$(BUILD)/bench-introspect: tests/bench/introspect.c $(VMI_SRC) $(LINUX_SRC) tests/synth/synth.c $(wildcard daemon/*/*.h tests/synth/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -O2 -Itests/synth $(JSONC_CFLAGS) -o $@ $< $(VMI_SRC) $(LINUX_SRC) tests/synth/synth.c $(JSONC_LIBS)
+
+bench-introspect: $(BUILD)/bench-introspect
+	$(BUILD)/bench-introspect
 
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
@@ -60,7 +85,7 @@ profiles: user
 lab-check: user profiles
 	tests/lab/check-all
 
-check: unit profiles lab-check
+check: unit fuzz bench-introspect profiles lab-check
 
 bench: user
 	tests/lab/bench

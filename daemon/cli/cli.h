@@ -18,6 +18,7 @@ int cmd_tasks(struct cli *c, int argc, char **argv);
 int cmd_state(struct cli *c, int argc, char **argv);
 int cmd_profile(struct cli *c, int argc, char **argv);
 int cmd_ps(struct cli *c, int argc, char **argv);
+int cmd_bench_pause(struct cli *c, int argc, char **argv);
 int cmd_runqueue(struct cli *c, int argc, char **argv);
 
 /* Open the device or print why not; returns 0 or an exit status. */
