@@ -50,7 +50,7 @@ $(BUILD)/gschedctl: $(CTL_SRC) $(wildcard daemon/*.h daemon/*/*.h) include/gsche
 	$(CC) $(CFLAGS) $(JSONC_CFLAGS) $(DWARF_CFLAGS) -o $@ $(CTL_SRC) $(JSONC_LIBS) $(DWARF_LIBS)
 
 TEST_SRC := $(CORE_SRC) $(VMI_SRC) $(LINUX_SRC) tests/synth/synth.c
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_SRC) $(wildcard kmod/core/*.h daemon/*/*.h tests/synth/*.h)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_SRC) $(wildcard kmod/core/*.h daemon/*/*.h tests/synth/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ikmod -Itests/synth $(JSONC_CFLAGS) -fsanitize=address,undefined -o $@ $< \
 		$(TEST_SRC) -lcmocka $(JSONC_LIBS)

@@ -154,6 +154,24 @@ static void pend(struct dw *w, Dwarf_Off off, const char *name)
 
 static struct json_object *type_desc(struct dw *w, Dwarf_Off off, int depth);
 
+/* Call 'fn' on each child DIE of 'd' in order; each is freed after its call. */
+typedef void (*child_fn)(struct dw *w, Dwarf_Die c, void *arg);
+static void each_child(struct dw *w, Dwarf_Die d, child_fn fn, void *arg)
+{
+	Dwarf_Die c = NULL, next;
+
+	if (dwarf_child(d, &c, NULL) != DW_DLV_OK)
+		return;
+	do {
+		fn(w, c, arg);
+		next = NULL;
+		if (dwarf_siblingof_b(w->dbg, c, 1, &next, NULL) != DW_DLV_OK)
+			next = NULL;
+		dwarf_dealloc_die(c);
+		c = next;
+	} while (c);
+}
+
 static struct json_object *void_type(struct dw *w)
 {
 	return isfgen_base(w->g, "void", 0, 0, "void");
@@ -179,40 +197,36 @@ static struct json_object *base_type(struct dw *w, Dwarf_Die d)
 	return isfgen_base(w->g, name ? name : "void", size, sign, kind);
 }
 
+struct dims { Dwarf_Unsigned count[8]; int n; };
+
+static void subrange(struct dw *w, Dwarf_Die c, void *arg)
+{
+	struct dims *dm = arg;
+	Dwarf_Unsigned v = 0, ub;
+
+	(void)w;
+	if (die_tag(c) != DW_TAG_subrange_type || dm->n == 8)
+		return;
+	if (attr_u(c, DW_AT_count, &v) && !attr_u(c, DW_AT_upper_bound, &ub))
+		v = ub + 1;
+	dm->count[dm->n++] = v;
+}
+
 static struct json_object *array_type(struct dw *w, Dwarf_Die d, int depth)
 {
-	Dwarf_Off sub;
-	Dwarf_Die c = NULL, next;
-	Dwarf_Unsigned counts[8];
-	int n = 0;
+	struct dims dm = { .n = 0 };
 	struct json_object *t;
+	Dwarf_Off sub;
 
 	t = attr_ref(d, DW_AT_type, &sub) ? void_type(w) : type_desc(w, sub, depth + 1);
-	if (dwarf_child(d, &c, NULL) == DW_DLV_OK) {
-		do {
-			Dwarf_Unsigned v = 0, ub;
-
-			if (die_tag(c) == DW_TAG_subrange_type && n < 8) {
-				if (!attr_u(c, DW_AT_count, &v))
-					;
-				else if (!attr_u(c, DW_AT_upper_bound, &ub))
-					v = ub + 1;
-				counts[n++] = v;
-			}
-			next = NULL;
-			if (dwarf_siblingof_b(w->dbg, c, 1, &next, NULL) != DW_DLV_OK)
-				next = NULL;
-			dwarf_dealloc_die(c);
-			c = next;
-		} while (c);
-	}
-	if (!n)
-		counts[n++] = 0;
-	while (n--) {
+	each_child(w, d, subrange, &dm);
+	if (!dm.n)
+		dm.count[dm.n++] = 0;
+	while (dm.n--) {
 		struct json_object *a = json_object_new_object();
 
 		json_object_object_add(a, "kind", json_object_new_string("array"));
-		json_object_object_add(a, "count", json_object_new_uint64(counts[n]));
+		json_object_object_add(a, "count", json_object_new_uint64(dm.count[dm.n]));
 		json_object_object_add(a, "subtype", t);
 		t = a;
 	}
@@ -301,35 +315,29 @@ static struct json_object *type_desc(struct dw *w, Dwarf_Off off, int depth)
 	return t;
 }
 
+static void enumerator(struct dw *w, Dwarf_Die c, void *arg)
+{
+	Dwarf_Attribute a;
+	Dwarf_Signed v = 0;
+	Dwarf_Unsigned u;
+	const char *cn = die_name(c);
+
+	(void)w;
+	if (!cn || dwarf_attr(c, DW_AT_const_value, &a, NULL) != DW_DLV_OK)
+		return;
+	if (dwarf_formsdata(a, &v, NULL) != DW_DLV_OK && dwarf_formudata(a, &u, NULL) == DW_DLV_OK)
+		v = (Dwarf_Signed)u;
+	dwarf_dealloc_attribute(a);
+	json_object_object_add(arg, cn, json_object_new_int64(v));
+}
+
 static void write_enum(struct dw *w, Dwarf_Die d, const char *name)
 {
 	struct json_object *e = json_object_new_object(), *cs = json_object_new_object();
 	Dwarf_Unsigned size = 4;
-	Dwarf_Die c = NULL, next;
 
 	attr_u(d, DW_AT_byte_size, &size);
-	if (dwarf_child(d, &c, NULL) == DW_DLV_OK) {
-		do {
-			Dwarf_Attribute a;
-			Dwarf_Signed v = 0;
-			const char *cn = die_name(c);
-
-			if (cn && dwarf_attr(c, DW_AT_const_value, &a, NULL) == DW_DLV_OK) {
-				Dwarf_Unsigned u;
-
-				if (dwarf_formsdata(a, &v, NULL) != DW_DLV_OK &&
-				    dwarf_formudata(a, &u, NULL) == DW_DLV_OK)
-					v = (Dwarf_Signed)u;
-				dwarf_dealloc_attribute(a);
-				json_object_object_add(cs, cn, json_object_new_int64(v));
-			}
-			next = NULL;
-			if (dwarf_siblingof_b(w->dbg, c, 1, &next, NULL) != DW_DLV_OK)
-				next = NULL;
-			dwarf_dealloc_die(c);
-			c = next;
-		} while (c);
-	}
+	each_child(w, d, enumerator, cs);
 	json_object_object_add(e, "size", json_object_new_uint64(size));
 	json_object_object_add(e, "base", json_object_new_string(size == 8 ? "long unsigned int" : "unsigned int"));
 	json_object_object_add(e, "constants", cs);
@@ -392,9 +400,25 @@ static struct json_object *member(struct dw *w, Dwarf_Die m, int is_union, const
 	return f;
 }
 
+struct members { struct json_object *fields; int is_union; };
+
+static void add_member(struct dw *w, Dwarf_Die c, void *arg)
+{
+	struct members *ma = arg;
+	const char *mn;
+	char anon[64];
+
+	if (die_tag(c) == DW_TAG_member) {
+		struct json_object *f = member(w, c, ma->is_union, &mn, anon, sizeof(anon));
+
+		json_object_object_add(ma->fields, mn, f);
+	}
+}
+
 static int write_type(struct dw *w, Dwarf_Off off, const char *name)
 {
-	Dwarf_Die d = die_at(w, off), c = NULL, next;
+	Dwarf_Die d = die_at(w, off);
+	struct members ma;
 	struct json_object *u, *fields;
 	Dwarf_Unsigned size = 0;
 	int tag, is_union;
@@ -415,23 +439,10 @@ static int write_type(struct dw *w, Dwarf_Off off, const char *name)
 	is_union = tag == DW_TAG_union_type;
 	u = json_object_new_object();
 	fields = json_object_new_object();
+	ma.fields = fields;
+	ma.is_union = is_union;
 	attr_u(d, DW_AT_byte_size, &size);
-	if (dwarf_child(d, &c, NULL) == DW_DLV_OK) {
-		do {
-			if (die_tag(c) == DW_TAG_member) {
-				const char *mn;
-				char anon[64];
-				struct json_object *f = member(w, c, is_union, &mn, anon, sizeof(anon));
-
-				json_object_object_add(fields, mn, f);
-			}
-			next = NULL;
-			if (dwarf_siblingof_b(w->dbg, c, 1, &next, NULL) != DW_DLV_OK)
-				next = NULL;
-			dwarf_dealloc_die(c);
-			c = next;
-		} while (c);
-	}
+	each_child(w, d, add_member, &ma);
 	json_object_object_add(u, "size", json_object_new_uint64(size));
 	json_object_object_add(u, "fields", fields);
 	json_object_object_add(u, "kind", json_object_new_string(is_union ? "union" : "struct"));
@@ -448,38 +459,28 @@ static int want_slot(struct dw *w, const char *name)
 	return -1;
 }
 
-/* Top-level DIEs of one CU: record wanted complete struct/union definitions. */
-static void scan_cu(struct dw *w, Dwarf_Die cu)
+/* A top-level DIE: record complete struct/union definitions by name. */
+static void scan_die(struct dw *w, Dwarf_Die c, void *arg)
 {
-	Dwarf_Die c = NULL, next;
+	int tag = die_tag(c);
+	const char *n;
+	Dwarf_Off off;
+	int i;
 
-	if (dwarf_child(cu, &c, NULL) != DW_DLV_OK)
+	(void)arg;
+	w->dies++;
+	if (tag != DW_TAG_structure_type && tag != DW_TAG_union_type)
 		return;
-	do {
-		int tag = die_tag(c);
-
-		w->dies++;
-		if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type) {
-			const char *n = die_name(c);
-			int i = n ? want_slot(w, n) : -1;
-
-			if (n && !attr_flag(c, DW_AT_declaration)) {
-				Dwarf_Off off;
-
-				dwarf_dieoffset(c, &off, NULL);
-				def_add(w, n, off);
-				if (i >= 0) {
-					w->found[i] = off;
-					w->nfound++;
-				}
-			}
-		}
-		next = NULL;
-		if (dwarf_siblingof_b(w->dbg, c, 1, &next, NULL) != DW_DLV_OK)
-			next = NULL;
-		dwarf_dealloc_die(c);
-		c = next;
-	} while (c);
+	n = die_name(c);
+	if (!n || attr_flag(c, DW_AT_declaration))
+		return;
+	dwarf_dieoffset(c, &off, NULL);
+	def_add(w, n, off);
+	i = want_slot(w, n);
+	if (i >= 0) {
+		w->found[i] = off;
+		w->nfound++;
+	}
 }
 
 /* libdwarf calls this for errors of calls made without a Dwarf_Error (which
@@ -534,7 +535,7 @@ int isfgen_dwarf_types(struct isfgen *g, const char *path)
 			break;
 		w->units++;
 		if (dwarf_siblingof_b(w->dbg, NULL, 1, &cu, NULL) == DW_DLV_OK) {
-			scan_cu(w, cu);
+			each_child(w, cu, scan_die, NULL);
 			dwarf_dealloc_die(cu);
 		}
 	}

@@ -8,27 +8,19 @@
 #include <string.h>
 #include <cmocka.h>
 #include "vmi/list.h"
+#include "directmap.h"
 
 #define MEM (4u << 20)
-#define KBASE 0xffff888000000000ULL  /* direct map: va = KBASE + pa */
 
 static uint8_t *mem;
 static struct vmi_mem m;
 static struct vmi_ctx ctx;
 
-/* 4-level tables mapping KBASE.. with one 2 MiB page each over MEM. */
 static int setup(void **state)
 {
-	uint64_t pml4 = 0x1000, pdpt = 0x2000, pd = 0x3000;
-
 	(void)state;
-	mem = calloc(1, MEM);
-	*(uint64_t *)(mem + pml4 + ((KBASE >> 39) & 511) * 8) = pdpt | 3;
-	*(uint64_t *)(mem + pdpt + ((KBASE >> 30) & 511) * 8) = pd | 3;
-	for (uint64_t i = 0; i < MEM >> 21; i++)
-		*(uint64_t *)(mem + pd + i * 8) = (i << 21) | 0x83;
-	assert_int_equal(vmi_mem_buffer(&m, mem, MEM, NULL), 0);
-	ctx = (struct vmi_ctx){ .mem = &m, .cr3 = pml4, .levels = 4 };
+	mem = directmap_new(&m, &ctx, MEM);
+	assert_non_null(mem);
 	return 0;
 }
 
