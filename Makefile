@@ -19,7 +19,7 @@ VMI_SRC := daemon/vmi/mem.c daemon/vmi/pagewalk.c daemon/vmi/list.c daemon/vmi/r
 LINUX_SRC := daemon/linux/guest.c daemon/linux/kaslr.c daemon/linux/offsets.c \
 	daemon/linux/tasks.c daemon/linux/runqueue.c daemon/profile/isf.c
 PROFILE_SRC := daemon/profile/want.c daemon/profile/isfgen.c daemon/profile/elfsym.c \
-	daemon/profile/dwarf.c
+	daemon/profile/dwarf.c daemon/profile/btfgen.c kmod/core/btf.c
 CTL_SRC := daemon/gschedctl.c daemon/cli/table.c daemon/cli/model.c daemon/cli/cmd_vms.c \
 	daemon/cli/cmd_tasks.c daemon/cli/cmd_profile.c daemon/cli/cmd_ps.c \
 	daemon/cli/cmd_runqueue.c daemon/cli/cmd_bench_pause.c daemon/cli/introspect.c daemon/lib/gsched.c daemon/vmi/kvm.c \
@@ -47,7 +47,7 @@ $(BUILD)/abi-check: tests/lab/abi-check.c include/gsched/abi.h
 
 $(BUILD)/gschedctl: $(CTL_SRC) $(wildcard daemon/*.h daemon/*/*.h) include/gsched/abi.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(JSONC_CFLAGS) $(DWARF_CFLAGS) -o $@ $(CTL_SRC) $(JSONC_LIBS) $(DWARF_LIBS)
+	$(CC) $(CFLAGS) -Ikmod $(JSONC_CFLAGS) $(DWARF_CFLAGS) -o $@ $(CTL_SRC) $(JSONC_LIBS) $(DWARF_LIBS)
 
 TEST_SRC := $(CORE_SRC) $(VMI_SRC) $(LINUX_SRC) tests/synth/synth.c
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_SRC) $(wildcard kmod/core/*.h daemon/*/*.h tests/synth/*.h tests/unit/*.h)

@@ -16,7 +16,7 @@ static const struct {
 	{ "ps", cmd_ps, false, "ps VM [--profile P]  the guest's processes, read from outside, with host CPU time" },
 	{ "runqueue", cmd_runqueue, false, "runqueue VM [--profile P]  each guest CPU's run queue, read from outside" },
 	{ "bench-pause", cmd_bench_pause, true, "bench-pause VM [N]  cost of N pause-read-resume cycles of VM" },
-	{ "profile", cmd_profile, false, "profile build VMLINUX [-o FILE] | profile fields PROFILE TYPE  guest kernel profiles (ISF JSON)" },
+	{ "profile", cmd_profile, false, "profile build VMLINUX [--system-map MAP] [-o FILE] | profile fields PROFILE TYPE  guest kernel profiles (ISF JSON)" },
 };
 
 static void usage(FILE *f, const char *prog)

@@ -2,7 +2,10 @@
 /*
  * gschedctl profile build VMLINUX [-o FILE]: write a gsched profile (ISF JSON)
  * from a vmlinux with DWARF, e.g. Debian's linux-image-<abi>-dbg
- * /usr/lib/debug/boot/vmlinux-<abi>. Progress goes to stderr.
+ * /usr/lib/debug/boot/vmlinux-<abi>. Without DWARF:
+ * gschedctl profile build VMLINUX --system-map MAP: types from the vmlinux's
+ * BTF (the ELF inside a vmlinuz), symbols from System.map. Progress goes to
+ * stderr. gschedctl profile fields PROFILE TYPE: a type's members, flattened.
  */
 #include <stdio.h>
 #include <string.h>
@@ -56,7 +59,7 @@ static int profile_show(struct cli *c, const char *file, const char *type)
 
 int cmd_profile(struct cli *c, int argc, char **argv)
 {
-	const char *in = NULL, *out = "-";
+	const char *in = NULL, *out = "-", *map = NULL;
 	struct isfgen g;
 	double t0 = now_s();
 	int err;
@@ -70,13 +73,15 @@ int cmd_profile(struct cli *c, int argc, char **argv)
 	}
 
 	if (argc < 2 || strcmp(argv[1], "build")) {
-		fprintf(stderr, "usage: %s profile build VMLINUX [-o FILE]\n"
+		fprintf(stderr, "usage: %s profile build VMLINUX [--system-map MAP] [-o FILE]\n"
 			"       %s profile fields PROFILE TYPE\n", c->prog, c->prog);
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "-o") && i + 1 < argc)
 			out = argv[++i];
+		else if (!strcmp(argv[i], "--system-map") && i + 1 < argc)
+			map = argv[++i];
 		else if (!in && argv[i][0] != '-')
 			in = argv[i];
 		else {
@@ -85,16 +90,25 @@ int cmd_profile(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (!in) {
-		fprintf(stderr, "usage: %s profile build VMLINUX [-o FILE]\n", c->prog);
+		fprintf(stderr, "usage: %s profile build VMLINUX [--system-map MAP] [-o FILE]\n", c->prog);
 		return 2;
 	}
-	isfgen_init(&g, "dwarf", in);
-	fprintf(stderr, "profile: reading symbols of %s\n", in);
-	if (isfgen_elf_symbols(&g, in))
-		goto fail;
-	fprintf(stderr, "profile: reading DWARF types (%.1fs)\n", now_s() - t0);
-	if (isfgen_dwarf_types(&g, in))
-		goto fail;
+	isfgen_init(&g, map ? "btf" : "dwarf", in);
+	if (map) {
+		fprintf(stderr, "profile: symbols from %s, banner from %s\n", map, in);
+		if (isfgen_map_symbols(&g, map, in))
+			goto fail;
+		fprintf(stderr, "profile: reading BTF types (%.1fs)\n", now_s() - t0);
+		if (isfgen_btf_types(&g, in))
+			goto fail;
+	} else {
+		fprintf(stderr, "profile: reading symbols of %s\n", in);
+		if (isfgen_elf_symbols(&g, in))
+			goto fail;
+		fprintf(stderr, "profile: reading DWARF types (%.1fs)\n", now_s() - t0);
+		if (isfgen_dwarf_types(&g, in))
+			goto fail;
+	}
 	err = isfgen_write(&g, out);
 	if (err) {
 		fprintf(stderr, "%s: %s: %s\n", c->prog, out, strerror(-err));

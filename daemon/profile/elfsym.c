@@ -82,6 +82,92 @@ static struct json_object *symbol_type(const char *name, uint64_t size)
 	return NULL;
 }
 
+static void set_banner(struct isfgen *g, const char *banner)
+{
+	struct json_object *sym, *linux_, *meta;
+	char *enc = b64((const unsigned char *)banner, strlen(banner) + 1);
+
+	if (json_object_object_get_ex(g->symbols, "linux_banner", &sym) && enc)
+		json_object_object_add(sym, "constant_data", json_object_new_string(enc));
+	free(enc);
+	json_object_object_get_ex(g->root, "metadata", &meta);
+	json_object_object_get_ex(meta, "linux", &linux_);
+	json_object_object_add(linux_, "banner", json_object_new_string(banner));
+}
+
+/* The section of 'e' that holds virtual address 'addr' (allocated, with data). */
+static size_t section_of(Elf *e, uint64_t addr)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+
+		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_ALLOC) && sh.sh_type != SHT_NOBITS &&
+		    addr >= sh.sh_addr && addr - sh.sh_addr < sh.sh_size)
+			return elf_ndxscn(scn);
+	}
+	return 0;
+}
+
+int isfgen_map_symbols(struct isfgen *g, const char *map, const char *elf)
+{
+	FILE *f = fopen(map, "r");
+	char line[512], name[256], type[8], banner[512] = "";
+	unsigned long long addr, lb = 0;
+	int found = 0, fd, lineno = 0;
+	Elf *e;
+
+	if (!f) {
+		snprintf(g->err, sizeof(g->err), "%s: %m", map);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (strstr(line, "The real System.map is in")) { /* Debian's /boot stub */
+			snprintf(g->err, sizeof(g->err), "%s is a stub: %s", map, strstr(line, "The real"));
+			g->err[strcspn(g->err, "\n")] = 0;
+			fclose(f);
+			return -1;
+		}
+		if (sscanf(line, "%llx %7s %255s", &addr, type, name) != 3) {
+			snprintf(g->err, sizeof(g->err), "%s:%d: not a System.map line", map, lineno);
+			fclose(f);
+			return -1;
+		}
+		if (want_index(name) < 0 || json_object_object_get_ex(g->symbols, name, NULL))
+			continue;
+		isfgen_symbol(g, name, addr, symbol_type(name, 0));
+		found++;
+		if (!strcmp(name, "linux_banner"))
+			lb = addr;
+	}
+	fclose(f);
+	if (!found || !lb) {
+		snprintf(g->err, sizeof(g->err), "%s: no linux_banner (not a kernel System.map?)", map);
+		return -1;
+	}
+	fd = open(elf, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(g->err, sizeof(g->err), "%s: %m", elf);
+		return -1;
+	}
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (e && elf_kind(e) == ELF_K_ELF)
+		read_string(e, section_of(e, lb), lb, banner, sizeof(banner));
+	if (e)
+		elf_end(e);
+	close(fd);
+	if (strncmp(banner, "Linux version ", 14)) {
+		snprintf(g->err, sizeof(g->err), "%s: no Linux banner at linux_banner (0x%llx): System.map of another kernel?",
+			 elf, lb);
+		return -1;
+	}
+	set_banner(g, banner);
+	return 0;
+}
+
 int isfgen_elf_symbols(struct isfgen *g, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), found = 0, rc = -1;
@@ -127,16 +213,7 @@ int isfgen_elf_symbols(struct isfgen *g, const char *path)
 		goto out;
 	}
 	if (banner[0]) {
-		struct json_object *sym, *linux_, *meta;
-		char *enc = b64((const unsigned char *)banner, strlen(banner) + 1);
-
-		json_object_object_get_ex(g->symbols, "linux_banner", &sym);
-		if (enc)
-			json_object_object_add(sym, "constant_data", json_object_new_string(enc));
-		free(enc);
-		json_object_object_get_ex(g->root, "metadata", &meta);
-		json_object_object_get_ex(meta, "linux", &linux_);
-		json_object_object_add(linux_, "banner", json_object_new_string(banner));
+		set_banner(g, banner);
 	} else {
 		snprintf(g->err, sizeof(g->err), "%s: linux_banner has no contents in the file", path);
 		goto out;

@@ -31,7 +31,14 @@ int isfgen_write(struct isfgen *g, const char *path);
  * the ELF vmlinux at 'path'; 0 or -1 with g->err set. */
 int isfgen_elf_symbols(struct isfgen *g, const char *path);
 
+/* elfsym.c: the symbols from a System.map, linux_banner's text from the ELF
+ * vmlinux 'elf' (which may have no symbol table); 0 or -1 with g->err set. */
+int isfgen_map_symbols(struct isfgen *g, const char *map, const char *elf);
+
 /* dwarf.c: every type of profile_want_types from the vmlinux's DWARF. */
 int isfgen_dwarf_types(struct isfgen *g, const char *path);
+
+/* btfgen.c: the same from the .BTF section of an ELF vmlinux. */
+int isfgen_btf_types(struct isfgen *g, const char *path);
 
 #endif

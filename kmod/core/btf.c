@@ -317,3 +317,80 @@ int gs_btf_typedef_proto(const struct gs_btf *b, const char *name,
 		params[i] = rd32(p + 4);
 	return 0;
 }
+
+int gs_btf_info(const struct gs_btf *b, u32 id, struct gs_btf_info *out)
+{
+	const u8 *t = gs_btf_type(b, id);
+	const char *n;
+
+	if (!t)
+		return GS_BTF_ERANGE;
+	n = gs_btf_str(b, rd32(t));
+	out->kind = t_kind(t);
+	out->vlen = t_vlen(t);
+	out->size_or_type = rd32(t + 8);
+	out->kflag = t_kflag(t);
+	out->name = n ? n : "";
+	return 0;
+}
+
+int gs_btf_member_at(const struct gs_btf *b, u32 id, u32 idx, const char **name,
+		     u32 *type_id, u32 *bit_off, u32 *bits)
+{
+	const u8 *t = gs_btf_type(b, id), *m;
+	const char *n;
+
+	if (!t || (t_kind(t) != GS_BTF_STRUCT && t_kind(t) != GS_BTF_UNION))
+		return GS_BTF_ERANGE;
+	if (idx >= t_vlen(t))
+		return GS_BTF_ENOENT;
+	m = t + 12 + 12 * idx;
+	n = gs_btf_str(b, rd32(m));
+	*name = n ? n : "";
+	*type_id = rd32(m + 4);
+	*bit_off = t_kflag(t) ? rd32(m + 8) & 0xffffff : rd32(m + 8);
+	*bits = t_kflag(t) ? rd32(m + 8) >> 24 : 0;
+	return 0;
+}
+
+int gs_btf_array(const struct gs_btf *b, u32 id, u32 *elem, u32 *nelems)
+{
+	const u8 *t = gs_btf_type(b, id);
+
+	if (!t || t_kind(t) != GS_BTF_ARRAY)
+		return GS_BTF_ERANGE;
+	*elem = rd32(t + 12);
+	*nelems = rd32(t + 20);
+	return 0;
+}
+
+int gs_btf_int_enc(const struct gs_btf *b, u32 id, u32 *enc)
+{
+	const u8 *t = gs_btf_type(b, id);
+
+	if (!t || t_kind(t) != GS_BTF_INT)
+		return GS_BTF_ERANGE;
+	*enc = (rd32(t + 12) >> 24) & 0xf;
+	return 0;
+}
+
+int gs_btf_enum_at(const struct gs_btf *b, u32 id, u32 idx, const char **name, s32 *val)
+{
+	const u8 *t = gs_btf_type(b, id), *e;
+	const char *n;
+
+	if (!t || t_kind(t) != GS_BTF_ENUM)
+		return GS_BTF_ERANGE;
+	if (idx >= t_vlen(t))
+		return GS_BTF_ENOENT;
+	e = t + 12 + 8 * idx;
+	n = gs_btf_str(b, rd32(e));
+	*name = n ? n : "";
+	*val = (s32)rd32(e + 4);
+	return 0;
+}
+
+u32 gs_btf_last_id(const struct gs_btf *b)
+{
+	return b->first_id + b->nr - 1;
+}

@@ -53,6 +53,28 @@ int gs_btf_member(const struct gs_btf *b, u32 id, const char *member,
 		  u32 *bit_off, u32 *type_id);
 /* C spelling of a type, qualifiers dropped: "struct kvm_vcpu *", "u32". */
 int gs_btf_type_str(const struct gs_btf *b, u32 id, char *buf, u32 len);
+/* Everything about one type, for walkers that write types out (profiles). */
+struct gs_btf_info {
+	u32 kind;          /* enum gs_btf_kind */
+	u32 vlen;          /* members, enumerators, params */
+	u32 size_or_type;  /* size (int, struct, union, enum) or referenced type */
+	bool kflag;
+	const char *name;  /* "" when anonymous */
+};
+int gs_btf_info(const struct gs_btf *b, u32 id, struct gs_btf_info *out);
+/* Member 'idx' of struct/union 'id' (no typedef resolution): its name ("" if
+ * anonymous), type, bit offset and bit-field size (0: not a bit field). */
+int gs_btf_member_at(const struct gs_btf *b, u32 id, u32 idx, const char **name,
+		     u32 *type_id, u32 *bit_off, u32 *bits);
+/* Element type and count of array 'id'. */
+int gs_btf_array(const struct gs_btf *b, u32 id, u32 *elem, u32 *nelems);
+/* Encoding of int 'id': signedness, char, bool (BTF_INT_SIGNED/CHAR/BOOL). */
+int gs_btf_int_enc(const struct gs_btf *b, u32 id, u32 *enc);
+/* Enumerator 'idx' of enum 'id' (32-bit enums). */
+int gs_btf_enum_at(const struct gs_btf *b, u32 id, u32 idx, const char **name, s32 *val);
+/* Number of types in 'b' and its bases: ids are 1 .. gs_btf_last_id(). */
+u32 gs_btf_last_id(const struct gs_btf *b);
+
 /*
  * Parameters of the function prototype behind typedef 'name' (the
  * btf_trace_<tracepoint> typedefs): fills up to 'max' param type ids.

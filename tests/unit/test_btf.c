@@ -195,10 +195,46 @@ static void survives_reference_cycles(void **state)
 	assert_int_equal(gs_btf_size(&x, id, &bits), GS_BTF_ERANGE);
 }
 
+/* The accessors the profile generator (daemon/profile/btfgen.c) walks with. */
+static void walks_types_and_members(void **state)
+{
+	struct gs_btf_info in;
+	const char *name;
+	u32 type, off, bits, enc;
+
+	(void)state;
+	assert_int_equal(gs_btf_last_id(&split), 10);
+	assert_int_equal(gs_btf_info(&base, 3, &in), 0);
+	assert_int_equal(in.kind, GS_BTF_STRUCT);
+	assert_string_equal(in.name, "kvm_vcpu");
+	assert_int_equal(in.vlen, 2);
+	assert_int_equal(in.size_or_type, 6552);
+	assert_int_equal(gs_btf_member_at(&base, 3, 1, &name, &type, &off, &bits), 0);
+	assert_string_equal(name, "cr3");
+	assert_int_equal(type, 2);
+	assert_int_equal(off, 64 * 8);
+	assert_int_equal(bits, 0);
+	assert_int_equal(gs_btf_member_at(&base, 3, 2, &name, &type, &off, &bits), GS_BTF_ENOENT);
+	assert_int_equal(gs_btf_member_at(&base, 1, 0, &name, &type, &off, &bits), GS_BTF_ERANGE);
+	/* split types reach through to the base */
+	assert_int_equal(gs_btf_member_at(&split, 10, 0, &name, &type, &off, &bits), 0);
+	assert_string_equal(name, "vcpu");
+	assert_int_equal(gs_btf_info(&split, type, &in), 0);
+	assert_string_equal(in.name, "kvm_vcpu");
+	assert_int_equal(gs_btf_info(&base, 4, &in), 0);
+	assert_int_equal(in.kind, GS_BTF_PTR);
+	assert_string_equal(in.name, "");
+	assert_int_equal(gs_btf_int_enc(&base, 1, &enc), 0);
+	assert_int_equal(enc, 0);
+	assert_int_equal(gs_btf_int_enc(&base, 2, &enc), GS_BTF_ERANGE);
+	assert_int_equal(gs_btf_info(&base, 99, &in), GS_BTF_ERANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(finds_members_in_base_and_split),
+		cmocka_unit_test(walks_types_and_members),
 		cmocka_unit_test(spells_tracepoint_prototypes),
 		cmocka_unit_test(rejects_malformed_blobs),
 		cmocka_unit_test(survives_reference_cycles),
