@@ -13,8 +13,8 @@ static const struct {
 	{ "vms", cmd_vms, true, "vms                 VMs gsched.ko tracks, with vCPUs and the CPU time they got" },
 	{ "tasks", cmd_tasks, true, "tasks VM            guest address spaces of VM and the CPU time each got" },
 	{ "state", cmd_state, true, "state               the module's full state as JSON (VMs, vCPUs, tasks)" },
-	{ "ps", cmd_ps, false, "ps VM [--profile P]  the guest's processes, read from outside, with host CPU time" },
-	{ "runqueue", cmd_runqueue, false, "runqueue VM [--profile P]  each guest CPU's run queue, read from outside" },
+	{ "ps", cmd_ps, false, "ps VM|--image FILE [--profile P]  the guest's processes, read from outside, with host CPU time" },
+	{ "runqueue", cmd_runqueue, false, "runqueue VM|--image FILE [--profile P]  each guest CPU's run queue, read from outside" },
 	{ "bench-pause", cmd_bench_pause, true, "bench-pause VM [N]  cost of N pause-read-resume cycles of VM" },
 	{ "profile", cmd_profile, false, "profile build VMLINUX [--system-map MAP] [-o FILE] | profile fields PROFILE TYPE  guest kernel profiles (ISF JSON)" },
 };

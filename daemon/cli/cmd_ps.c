@@ -94,18 +94,19 @@ int cmd_ps(struct cli *c, int argc, char **argv)
 		json_object_object_add(o, "processes", arr);
 		cli_print_json(o);
 	} else {
-		static const char *const hdr[] = { "PID", "TGID", "S", "CPU", "PRI", "CLS", "ROOT",
+		static const char *const hdr[] = { "PID", "TGID", "S", "RQ", "CPU", "PRI", "CLS", "ROOT",
 						   "GUEST-CPU(s)", "HOST-CPU(s)", "COMM" };
-		struct table *tb = table_new(hdr, 10);
+		struct table *tb = table_new(hdr, 11);
 
 		for (size_t i = 0; i < a.n; i++) {
 			struct lx_task *t = &a.t[i];
-			char pid[16], tgid[16], st[2] = { t->state, 0 }, cpu[16], pri[16], root[32],
+			char pid[16], tgid[16], st[2] = { t->state, 0 }, rq[4], cpu[16], pri[16], root[32],
 			     gc[32], hc[32], comm[24];
 			unsigned long long ns;
 
 			snprintf(pid, sizeof(pid), "%d", t->pid);
 			snprintf(tgid, sizeof(tgid), "%d", t->tgid);
+			snprintf(rq, sizeof(rq), "%s", t->on_rq ? "y" : "-");
 			snprintf(cpu, sizeof(cpu), "%u", t->cpu);
 			snprintf(pri, sizeof(pri), "%d", t->prio);
 			snprintf(root, sizeof(root), t->root ? "0x%llx" : "-", (unsigned long long)t->root);
@@ -115,7 +116,7 @@ int cmd_ps(struct cli *c, int argc, char **argv)
 			else
 				snprintf(hc, sizeof(hc), "-");
 			snprintf(comm, sizeof(comm), t->kthread ? "[%s]" : "%s", t->comm);
-			table_row(tb, pid, tgid, st, cpu, pri, policy_name(t->policy), root, gc, hc, comm);
+			table_row(tb, pid, tgid, st, rq, cpu, pri, policy_name(t->policy), root, gc, hc, comm);
 		}
 		table_print(tb);
 		fprintf(stderr, "%zu processes; kernel %s; read in %d tr%s, VM paused %.2f ms\n", a.n,
