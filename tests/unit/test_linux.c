@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <unistd.h>
 #include "linux/guest.h"
 #include "synth.h"
 
@@ -178,6 +180,36 @@ static void test_malformed(void **state)
 	teardown(f);
 }
 
+/* The same guest as a raw memory image file (the file backend + page cache). */
+static void test_image_file(void **state)
+{
+	struct fx *f = setup(6 << 21, 300 << 21, 64, NULL);
+	char path[] = "/tmp/gsched-image-XXXXXX";
+	struct vmi_mem fm;
+	struct lx_guest g;
+	struct lx_task *t;
+	size_t n;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, f->s.mem, f->s.size), (ssize_t)f->s.size);
+	close(fd);
+	assert_int_equal(vmi_mem_file(&fm, path, 0), 0);
+	assert_int_equal(vmi_mem_cache(&fm, 64), 0);
+	assert_int_equal(lx_attach(&g, &fm, f->p), LX_OK);
+	assert_int_equal(g.voff, 300 << 21);
+	assert_int_equal(lx_tasks(&g, &t, &n, LX_MAX_TASKS), LX_OK);
+	assert_int_equal(n, 64);
+	assert_int_equal(t[63].pid, 64);
+	assert_true(fm.cache_hits > 0);
+	assert_int_equal(vmi_write(&fm, 0, "x", 1), -EROFS);
+	free(t);
+	vmi_close(&fm);
+	unlink(path);
+	teardown(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_kernel_refused),
 		cmocka_unit_test(test_locks_busy),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_image_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
