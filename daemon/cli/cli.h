@@ -26,10 +26,14 @@ int cli_connect(struct cli *c);
 /* Find a VM by gsched id, VMM pid or name; prints an error if none. */
 int cli_find_vm(struct cli *c, const char *arg, struct gsched_vm_info *out);
 void cli_print_json(struct json_object *o);
+#define J_ADD(o, k, v) json_object_object_add(o, k, v)
 
 struct json_object *json_vm(const struct gsched_vm_info *vm);
 struct json_object *json_vcpu(const struct gsched_vcpu_info *v);
 struct json_object *json_task(const struct gsched_task_info *t, unsigned long long now);
+struct lx_task;
+/* pid, tgid, comm, state, kthread, prio, root of a guest task read from outside. */
+struct json_object *json_lx_task(const struct lx_task *t);
 /* Sort address spaces by CPU time, largest first. */
 void sort_tasks(struct gsched_task_info *t, size_t n);
 

@@ -69,26 +69,16 @@ int cmd_ps(struct cli *c, int argc, char **argv)
 
 		for (size_t i = 0; i < a.n; i++) {
 			struct lx_task *t = &a.t[i];
-			struct json_object *p = json_object_new_object();
+			struct json_object *p = json_lx_task(t);
 			unsigned long long ns;
-			char st[2] = { t->state, 0 }, hex[32];
 
-			json_object_object_add(p, "pid", json_object_new_int(t->pid));
-			json_object_object_add(p, "tgid", json_object_new_int(t->tgid));
-			json_object_object_add(p, "comm", json_object_new_string(t->comm));
-			json_object_object_add(p, "state", json_object_new_string(st));
-			json_object_object_add(p, "kthread", json_object_new_boolean(t->kthread));
-			json_object_object_add(p, "on_rq", json_object_new_int(t->on_rq));
-			json_object_object_add(p, "on_cpu", json_object_new_int(t->on_cpu));
-			json_object_object_add(p, "cpu", json_object_new_int((int)t->cpu));
-			json_object_object_add(p, "prio", json_object_new_int(t->prio));
-			json_object_object_add(p, "policy", json_object_new_string(policy_name(t->policy)));
-			snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)t->root);
-			json_object_object_add(p, "root", t->root ? json_object_new_string(hex) : NULL);
-			json_object_object_add(p, "guest_cpu_ns", json_object_new_uint64(t->utime_ns + t->stime_ns));
-			json_object_object_add(p, "guest_sum_exec_ns", json_object_new_uint64(t->sum_exec_ns));
-			json_object_object_add(p, "host_cpu_ns", host_cpu(ti, nti, t->root, &ns) ?
-					       json_object_new_uint64(ns) : NULL);
+			J_ADD(p, "on_rq", json_object_new_int(t->on_rq));
+			J_ADD(p, "on_cpu", json_object_new_int(t->on_cpu));
+			J_ADD(p, "cpu", json_object_new_int((int)t->cpu));
+			J_ADD(p, "policy", json_object_new_string(policy_name(t->policy)));
+			J_ADD(p, "guest_cpu_ns", json_object_new_uint64(t->utime_ns + t->stime_ns));
+			J_ADD(p, "guest_sum_exec_ns", json_object_new_uint64(t->sum_exec_ns));
+			J_ADD(p, "host_cpu_ns", host_cpu(ti, nti, t->root, &ns) ? json_object_new_uint64(ns) : NULL);
 			json_object_array_add(arr, p);
 		}
 		json_object_object_add(o, "processes", arr);

@@ -26,20 +26,6 @@ static int read_rq(struct lx_guest *g, void *arg)
 	return lx_runqueues(g, &a->rq, &a->n);
 }
 
-static struct json_object *json_t(const struct lx_task *t)
-{
-	struct json_object *o = json_object_new_object();
-	char st[2] = { t->state, 0 };
-
-	json_object_object_add(o, "pid", json_object_new_int(t->pid));
-	json_object_object_add(o, "tgid", json_object_new_int(t->tgid));
-	json_object_object_add(o, "comm", json_object_new_string(t->comm));
-	json_object_object_add(o, "state", json_object_new_string(st));
-	json_object_object_add(o, "kthread", json_object_new_boolean(t->kthread));
-	json_object_object_add(o, "prio", json_object_new_int(t->prio));
-	return o;
-}
-
 int cmd_runqueue(struct cli *c, int argc, char **argv)
 {
 	struct rq_arg a = { 0 };
@@ -58,26 +44,26 @@ int cmd_runqueue(struct cli *c, int argc, char **argv)
 			struct lx_rq *r = &a.rq[i];
 			struct json_object *q = json_object_new_object(), *arr = json_object_new_array();
 
-			json_object_object_add(q, "cpu", json_object_new_int(r->cpu));
-			json_object_object_add(q, "nr_running", json_object_new_int((int)r->nr_running));
-			json_object_object_add(q, "cfs_h_nr_running", json_object_new_int((int)r->cfs_h_nr));
-			json_object_object_add(q, "rt_nr_running", json_object_new_int((int)r->rt_nr));
-			json_object_object_add(q, "nr_switches", json_object_new_uint64(r->nr_switches));
-			json_object_object_add(q, "idle", json_object_new_boolean(r->curr_is_idle));
-			json_object_object_add(q, "curr", json_t(&r->curr));
+			J_ADD(q, "cpu", json_object_new_int(r->cpu));
+			J_ADD(q, "nr_running", json_object_new_int((int)r->nr_running));
+			J_ADD(q, "cfs_h_nr_running", json_object_new_int((int)r->cfs_h_nr));
+			J_ADD(q, "rt_nr_running", json_object_new_int((int)r->rt_nr));
+			J_ADD(q, "nr_switches", json_object_new_uint64(r->nr_switches));
+			J_ADD(q, "idle", json_object_new_boolean(r->curr_is_idle));
+			J_ADD(q, "curr", json_lx_task(&r->curr));
 			for (size_t k = 0; k < r->nqueued; k++) {
-				struct json_object *e = json_t(&r->queued[k].task);
+				struct json_object *e = json_lx_task(&r->queued[k].task);
 
-				json_object_object_add(e, "group_depth", json_object_new_int(r->queued[k].depth));
-				json_object_object_add(e, "vruntime", json_object_new_uint64(r->queued[k].vruntime));
+				J_ADD(e, "group_depth", json_object_new_int(r->queued[k].depth));
+				J_ADD(e, "vruntime", json_object_new_uint64(r->queued[k].vruntime));
 				if (s.g.off.has_deadline)
-					json_object_object_add(e, "deadline", json_object_new_uint64(r->queued[k].deadline));
+					J_ADD(e, "deadline", json_object_new_uint64(r->queued[k].deadline));
 				json_object_array_add(arr, e);
 			}
-			json_object_object_add(q, "queued", arr);
+			J_ADD(q, "queued", arr);
 			json_object_array_add(cpus, q);
 		}
-		json_object_object_add(o, "cpus", cpus);
+		J_ADD(o, "cpus", cpus);
 		cli_print_json(o);
 	} else {
 		for (size_t i = 0; i < a.n; i++) {

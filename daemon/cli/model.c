@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "linux/guest.h"
 
 int cli_connect(struct cli *c)
 {
@@ -52,7 +53,6 @@ void cli_print_json(struct json_object *o)
 	json_object_put(o);
 }
 
-#define J_ADD(o, k, v) json_object_object_add(o, k, v)
 
 struct json_object *json_vm(const struct gsched_vm_info *vm)
 {
@@ -108,6 +108,22 @@ struct json_object *json_task(const struct gsched_task_info *t, unsigned long lo
 	J_ADD(o, "last_seen_ns", json_object_new_uint64(t->last_seen_ns));
 	J_ADD(o, "last_seen_ago_ns", json_object_new_uint64(now > t->last_seen_ns ? now - t->last_seen_ns : 0));
 	J_ADD(o, "last_vcpu", json_object_new_int64(t->last_vcpu));
+	return o;
+}
+
+/* A guest task read from outside: the fields ps and runqueue both show. */
+struct json_object *json_lx_task(const struct lx_task *t)
+{
+	struct json_object *o = json_object_new_object();
+	char st[2] = { t->state, 0 };
+
+	J_ADD(o, "pid", json_object_new_int(t->pid));
+	J_ADD(o, "tgid", json_object_new_int(t->tgid));
+	J_ADD(o, "comm", json_object_new_string(t->comm));
+	J_ADD(o, "state", json_object_new_string(st));
+	J_ADD(o, "kthread", json_object_new_boolean(t->kthread));
+	J_ADD(o, "prio", json_object_new_int(t->prio));
+	J_ADD(o, "root", t->root ? json_hex(t->root) : NULL);
 	return o;
 }
 
