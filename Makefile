@@ -2,12 +2,20 @@
 #   make            gsched.ko (kmod/gsched.ko) + userspace programs (build/)
 #   make check      unit tests, then the lab scenarios (tests/lab)
 #   make unit       unit tests only
-#   make bench      context-switch benchmark in the lab
+#   make bench      context-switch benchmark in the lab (bench-eviction: eviction workload)
 #   make KDIR=...   build the module against another kernel's build tree
+#   make WERROR=1   warnings are errors (userspace, and gsched.ko in the lab);
+#                   CI builds so, users' and DKMS builds do not
 KDIR ?= /lib/modules/$(shell uname -r)/build
 CC ?= cc
 CFLAGS ?= -O2 -g
-CFLAGS += -Wall -Wextra -Werror -std=gnu11 -Iinclude -Idaemon
+# What the build needs, whatever CFLAGS the user gives.
+GS_CFLAGS := -Wall -Wextra -std=gnu11 -Iinclude -Idaemon
+ifneq ($(WERROR),)
+GS_CFLAGS += -Werror
+export GSCHED_WERROR := 1
+endif
+override CFLAGS += $(GS_CFLAGS)
 BUILD := build
 
 JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
@@ -17,18 +25,23 @@ CORE_SRC := kmod/core/astab.c kmod/core/acct.c kmod/core/btf.c
 VMI_SRC := daemon/vmi/mem.c daemon/vmi/pagewalk.c daemon/vmi/list.c daemon/vmi/rbtree.c \
 	daemon/vmi/file.c
 LINUX_SRC := daemon/linux/guest.c daemon/linux/kaslr.c daemon/linux/offsets.c \
-	daemon/linux/tasks.c daemon/linux/runqueue.c daemon/profile/isf.c
+	daemon/linux/tasks.c daemon/linux/runqueue.c
+# Everything that reads a guest: memory, the Linux readers, the profile
+# loader, and the escaping of what they show.
+GUEST_SRC := $(VMI_SRC) $(LINUX_SRC) daemon/profile/isf.c daemon/lib/escape.c
 PROFILE_SRC := daemon/profile/want.c daemon/profile/isfgen.c daemon/profile/elfsym.c \
 	daemon/profile/dwarf.c daemon/profile/btfgen.c kmod/core/btf.c
 CTL_SRC := daemon/gschedctl.c daemon/cli/table.c daemon/cli/model.c daemon/cli/cmd_vms.c \
 	daemon/cli/cmd_tasks.c daemon/cli/cmd_profile.c daemon/cli/cmd_ps.c \
 	daemon/cli/cmd_runqueue.c daemon/cli/cmd_bench_pause.c daemon/cli/introspect.c daemon/lib/gsched.c daemon/vmi/kvm.c \
-	$(PROFILE_SRC) $(VMI_SRC) $(LINUX_SRC)
-DWARF_CFLAGS := -I/usr/include/libdwarf
-DWARF_LIBS := -ldwarf -lelf -lz
+	$(PROFILE_SRC) $(GUEST_SRC)
+# libdwarf has a .pc file from 0.5 on (Debian trixie); bookworm's 20210528 has none.
+DWARF_CFLAGS := $(shell pkg-config --cflags libdwarf 2>/dev/null || echo -I/usr/include/libdwarf)
+DWARF_LIBS := $(shell pkg-config --libs libdwarf 2>/dev/null || echo -ldwarf) \
+	$(shell pkg-config --libs libelf zlib 2>/dev/null || echo -lelf -lz)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all module user unit check lab-check profiles fuzz bench bench-introspect clean
+.PHONY: all module user unit check lab-check lab-full profiles fuzz bench bench-eviction bench-introspect clean
 all: module user
 
 module:
@@ -36,9 +49,9 @@ module:
 
 user: $(BUILD)/gschedctl $(BUILD)/abi-check $(BUILD)/pause-check
 
-$(BUILD)/pause-check: tests/lab/pause-check.c daemon/lib/gsched.c daemon/lib/gsched.h include/gsched/abi.h
+$(BUILD)/pause-check: tests/lab/pause-check.c daemon/lib/gsched.c daemon/lib/escape.c daemon/lib/*.h include/gsched/abi.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< daemon/lib/gsched.c
+	$(CC) $(CFLAGS) -o $@ $< daemon/lib/gsched.c daemon/lib/escape.c
 
 # Run inside the lab's emulated host against the loaded module.
 $(BUILD)/abi-check: tests/lab/abi-check.c include/gsched/abi.h
@@ -49,27 +62,30 @@ $(BUILD)/gschedctl: $(CTL_SRC) $(wildcard daemon/*.h daemon/*/*.h) include/gsche
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ikmod $(JSONC_CFLAGS) $(DWARF_CFLAGS) -o $@ $(CTL_SRC) $(JSONC_LIBS) $(DWARF_LIBS)
 
-TEST_SRC := $(CORE_SRC) $(VMI_SRC) $(LINUX_SRC) tests/synth/synth.c
+TEST_SRC := $(CORE_SRC) $(GUEST_SRC) tests/synth/synth.c
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_SRC) $(wildcard kmod/core/*.h daemon/*/*.h tests/synth/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ikmod -Itests/synth $(JSONC_CFLAGS) -fsanitize=address,undefined -o $@ $< \
 		$(TEST_SRC) -lcmocka $(JSONC_LIBS)
 
 # libFuzzer: a hostile guest's memory against the whole reading path.
-FUZZ_SECONDS ?= 60
-$(BUILD)/fuzz_guest: tests/fuzz/fuzz_guest.c $(VMI_SRC) $(LINUX_SRC) tests/synth/synth.c $(wildcard daemon/*/*.h tests/synth/*.h)
+FUZZ_SECONDS ?= 45
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(GUEST_SRC) tests/synth/synth.c $(wildcard daemon/*/*.h tests/synth/*.h)
 	@mkdir -p $(dir $@)
-	clang -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude -Idaemon -Itests/synth $(JSONC_CFLAGS) \
-		-o $@ $< $(VMI_SRC) $(LINUX_SRC) tests/synth/synth.c $(JSONC_LIBS)
+	clang -O1 -g -fsanitize=fuzzer,address,undefined $(GS_CFLAGS) -Itests/synth $(JSONC_CFLAGS) \
+		-o $@ $< $(GUEST_SRC) tests/synth/synth.c $(JSONC_LIBS)
 
-fuzz: $(BUILD)/fuzz_guest
-	@mkdir -p $(BUILD)/fuzz-corpus
-	$(BUILD)/fuzz_guest -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=4096 \
-		-print_final_stats=1 $(BUILD)/fuzz-corpus
+# Each target: a hostile guest (fuzz_guest), a hostile profile (fuzz_profile).
+FUZZ_TARGETS := guest profile
+fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
+	@set -e; for t in $(FUZZ_TARGETS); do mkdir -p $(BUILD)/fuzz-corpus-$$t; \
+	  echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
+	  $(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=4096 \
+	    -print_final_stats=1 $(BUILD)/fuzz-corpus-$$t; done
 
-$(BUILD)/bench-introspect: tests/bench/introspect.c $(VMI_SRC) $(LINUX_SRC) tests/synth/synth.c $(wildcard daemon/*/*.h tests/synth/*.h)
+$(BUILD)/bench-introspect: tests/bench/introspect.c $(GUEST_SRC) tests/synth/synth.c $(wildcard daemon/*/*.h tests/synth/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -O2 -Itests/synth $(JSONC_CFLAGS) -o $@ $< $(VMI_SRC) $(LINUX_SRC) tests/synth/synth.c $(JSONC_LIBS)
+	$(CC) $(CFLAGS) -O2 -Itests/synth $(JSONC_CFLAGS) -o $@ $< $(GUEST_SRC) tests/synth/synth.c $(JSONC_LIBS)
 
 bench-introspect: $(BUILD)/bench-introspect
 	$(BUILD)/bench-introspect
@@ -88,7 +104,11 @@ lab-check: user profiles
 check: unit fuzz bench-introspect profiles lab-check
 
 bench: user
-	tests/lab/bench
+	tests/lab/bench --workload pingpong
+
+# How much of the eviction workload's slowdown is gsched's (README, Overhead).
+bench-eviction: user
+	tests/lab/bench --workload eviction
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
