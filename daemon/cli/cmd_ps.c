@@ -91,7 +91,7 @@ int cmd_ps(struct cli *c, int argc, char **argv)
 		for (size_t i = 0; i < a.n; i++) {
 			struct lx_task *t = &a.t[i];
 			char pid[16], tgid[16], st[2] = { t->state, 0 }, rq[4], cpu[16], pri[16], root[32],
-			     gc[32], hc[32], comm[24];
+			     gc[32], hc[32], comm[GS_ESCAPED_SIZE(15) + 2];
 			unsigned long long ns;
 
 			snprintf(pid, sizeof(pid), "%d", t->pid);

@@ -11,7 +11,8 @@
 #include <unistd.h>
 #include "cli/introspect.h"
 
-#define MAX_TRIES 50
+#define MAX_TRIES 50     /* reads that found a guest lock held */
+#define MAX_EXPIRED 3    /* reads that outlived the module's pause_max_ms */
 #define PAGE_CACHE_PAGES 8192 /* 32 MiB */
 
 static unsigned long long mono_ns(void)
@@ -22,8 +23,10 @@ static unsigned long long mono_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Try one profile file; 0 attached, 1 banner mismatch (try the next), -1 error. */
-static int try_profile(struct cli *c, struct isession *s, const char *path, char *why, size_t whylen)
+/* Try one profile file; 0 attached, 1 banner mismatch (try the next), -1 error.
+ * Whether the guest runs the profile's kernel is seen without pausing it;
+ * only the profile that matches is attached, under one pause. */
+static int try_profile(struct isession *s, const char *path, char *why, size_t whylen)
 {
 	struct profile *p;
 	char err[512];
@@ -32,6 +35,11 @@ static int try_profile(struct cli *c, struct isession *s, const char *path, char
 	if (profile_load(path, &p, err, sizeof(err))) {
 		snprintf(why, whylen, "%s", err);
 		return -1;
+	}
+	r = lx_match(&s->mem, p, why, whylen);
+	if (r) {
+		profile_free(p);
+		return r == LX_EBANNER ? 1 : -1;
 	}
 	if (s->vm.vm_id && vmi_pause(&s->mem)) {
 		snprintf(why, whylen, "cannot pause VM %u: %s", s->vm.vm_id, strerror(errno));
@@ -46,7 +54,6 @@ static int try_profile(struct cli *c, struct isession *s, const char *path, char
 	}
 	snprintf(why, whylen, "%s", s->g.err);
 	profile_free(p);
-	(void)c;
 	return r == LX_EBANNER ? 1 : -1;
 }
 
@@ -65,7 +72,7 @@ static int find_profile(struct cli *c, struct isession *s, const char *arg)
 	ssize_t n;
 
 	if (arg && !is_dir(arg)) {
-		int r = try_profile(c, s, arg, why, sizeof(why));
+		int r = try_profile(s, arg, why, sizeof(why));
 
 		if (!r)
 			return 0;
@@ -106,7 +113,7 @@ static int find_profile(struct cli *c, struct isession *s, const char *arg)
 			if (l > 5 && !strcmp(ents[i]->d_name + l - 5, ".json")) {
 				snprintf(path, sizeof(path), "%s/%s", dirs[d], ents[i]->d_name);
 				tried++;
-				r = try_profile(c, s, path, why, sizeof(why));
+				r = try_profile(s, path, why, sizeof(why));
 				if (r && !first[0])
 					snprintf(first, sizeof(first), "%s", why);
 			}
@@ -183,7 +190,7 @@ int introspect_open(struct cli *c, int argc, char **argv, const char *usage, str
 int introspect_run(struct cli *c, struct isession *s,
 		   int (*fn)(struct lx_guest *g, void *arg), void *arg)
 {
-	int r = LX_EBUSY;
+	int r = LX_EBUSY, expired = 0;
 
 	for (s->tries = 0; s->tries < MAX_TRIES && r == LX_EBUSY; s->tries++) {
 		unsigned long long t0;
@@ -209,9 +216,11 @@ int introspect_run(struct cli *c, struct isession *s,
 			if (mono_ns() - t0 > s->pause_ns)
 				s->pause_ns = mono_ns() - t0;
 			if (err == -ETIMEDOUT && r == LX_OK) {
-				/* the module resumed the VM while we read: read again */
-				r = LX_EBUSY;
-				snprintf(s->g.err, sizeof(s->g.err), "pause outlived pause_max_ms while reading");
+				/* the module resumed the VM while we read: read again,
+				 * a few times (a read that is always too long is not
+				 * retried into a VM paused over and over) */
+				snprintf(s->g.err, sizeof(s->g.err), "the read outlived the module's pause_max_ms");
+				r = ++expired < MAX_EXPIRED ? LX_EBUSY : LX_EMEM;
 			}
 		} else {
 			s->mem.generation++;

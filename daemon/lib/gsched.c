@@ -8,10 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 #include "lib/gsched.h"
+#include "lib/escape.h"
 
 int gsched_open(struct gsched *g, const char **why)
 {
-	g->fd = open(GSCHED_DEVICE, O_RDONLY | O_CLOEXEC);
+	g->fd = open(GSCHED_DEVICE, O_RDWR | O_CLOEXEC); /* pausing and writing need FMODE_WRITE */
 	if (g->fd < 0) {
 		int err = errno;
 
@@ -128,11 +129,11 @@ void gsched_vm_name(int pid, char *buf, size_t len)
 		v = a + strlen(a) + 1;
 		if (!strncmp(v, "guest=", 6))
 			v += 6;
-		snprintf(buf, len, "%.*s", (int)strcspn(v, ","), v);
+		gs_escape(buf, len, v, strcspn(v, ","));
 		return;
 	}
 	/* No -name: the program's base name. */
-	snprintf(buf, len, "%s", strrchr(args, '/') ? strrchr(args, '/') + 1 : args);
+	gs_escape(buf, len, strrchr(args, '/') ? strrchr(args, '/') + 1 : args, n);
 }
 
 int gsched_list_memslots(struct gsched *g, unsigned int vm_id,

@@ -40,7 +40,8 @@ int gsched_vcpu_regs(struct gsched *g, unsigned int vm_id, unsigned int index,
 		     struct gsched_vcpu_regs *out);
 
 /* Name of the VM run by 'pid' (QEMU's -name guest=NAME), or the process
- * name; writes "" if unknown. */
+ * name, escaped (lib/escape.h: any user can start a VMM with any name);
+ * writes "" if unknown. */
 void gsched_vm_name(int pid, char *buf, size_t len);
 
 #endif

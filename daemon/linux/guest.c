@@ -2,7 +2,33 @@
 /* Attaching to a Linux guest and reading its kernel memory (guest.h). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "linux/guest.h"
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void lx_budget_start(struct lx_guest *g)
+{
+	g->walk_left = LX_WALK_NODES;
+	g->walk_deadline_ns = mono_ns() + LX_WALK_MS * 1000000ULL;
+}
+
+int lx_budget_take(struct lx_guest *g, const char *what)
+{
+	/* the clock is read every 64 nodes */
+	if (g->walk_left > 0 && (g->walk_left-- % 64 || mono_ns() < g->walk_deadline_ns))
+		return LX_OK;
+	snprintf(g->err, sizeof(g->err), "%s: the read's budget (%d guest structures, %d ms) is spent: guest memory malformed or hostile",
+		 what, LX_WALK_NODES, LX_WALK_MS);
+	g->walk_left = 0;
+	return LX_EMEM;
+}
 
 int lx_find_kernel(struct lx_guest *g); /* kaslr.c */
 
@@ -42,7 +68,7 @@ int lx_symbol(struct lx_guest *g, const char *name, uint64_t *va)
 
 int lx_attach(struct lx_guest *g, struct vmi_mem *m, const struct profile *p)
 {
-	char comm[16];
+	char comm[16], shown[GS_ESCAPED_SIZE(16)];
 	int32_t pid;
 	int err;
 
@@ -66,10 +92,10 @@ int lx_attach(struct lx_guest *g, struct vmi_mem *m, const struct profile *p)
 			 (unsigned long long)g->init_task);
 		return LX_EINIT;
 	}
-	comm[15] = 0;
 	if (pid != 0 || strncmp(comm, "swapper", 7)) {
+		gs_escape(shown, sizeof(shown), comm, sizeof(comm));
 		snprintf(g->err, sizeof(g->err), "init_task at 0x%llx reads pid %d comm \"%s\", not pid 0 \"swapper\": wrong profile or corrupt guest",
-			 (unsigned long long)g->init_task, pid, comm);
+			 (unsigned long long)g->init_task, pid, shown);
 		return LX_EINIT;
 	}
 	return LX_OK;

@@ -12,10 +12,17 @@
 #include <stddef.h>
 #include "profile/isf.h"
 #include "vmi/rbtree.h"
+#include "lib/escape.h"
 
 #define LX_START_KERNEL_MAP 0xffffffff80000000ULL
 #define LX_MAX_TASKS 65536
 #define LX_MAX_CPUS 512
+/* One budget for all the walks of one read (a ps, a run-queue read): guest
+ * structures visited (tasks, run-queue entities, cfs_rqs) and wall-clock
+ * time. A hostile guest can make every structure look valid; this bounds
+ * what it costs (and how long its VM stays paused). */
+#define LX_WALK_NODES 262144
+#define LX_WALK_MS 2000
 
 enum lx_err {
 	LX_OK = 0,
@@ -52,12 +59,19 @@ struct lx_guest {
 	uint64_t kroot;            /* physical address of init_top_pgt */
 	int levels;                /* 4 or 5 */
 	uint64_t init_task;        /* runtime virtual address */
-	char banner[256];          /* the guest's, as found in its memory */
+	char banner[GS_ESCAPED_SIZE(255)]; /* the profile's, found in guest memory; escaped */
 	char err[512];             /* what went wrong, for people */
+	long walk_left;            /* nodes left in this read's budget */
+	uint64_t walk_deadline_ns; /* CLOCK_MONOTONIC end of this read's budget */
 };
 
 /* Resolve the profile's offsets; LX_OK or LX_EPROFILE with g->err set. */
 int lx_offsets(struct lx_guest *g);
+/* Does the guest run the profile's kernel? Its banner looked for where the
+ * profile puts it (one read per 2 MiB of guest memory; no pause needed:
+ * the kernel image does not move). LX_OK, LX_EBANNER or LX_EPROFILE, with
+ * 'err' saying why. */
+int lx_match(struct vmi_mem *m, const struct profile *p, char *err, size_t errlen);
 /* Find the kernel in guest memory (banner, shifts, init_task check). */
 int lx_attach(struct lx_guest *g, struct vmi_mem *m, const struct profile *p);
 /* The "Linux version ..." banner found anywhere in guest memory (bounded
@@ -69,11 +83,17 @@ int lx_read(struct lx_guest *g, uint64_t va, void *buf, size_t len);
 /* Guest kernel virtual address -> guest physical (through init_top_pgt). */
 int lx_pa(struct lx_guest *g, uint64_t va, uint64_t *pa);
 const char *lx_strerror(int err);
+/* Start a read's budget (LX_WALK_NODES, LX_WALK_MS); lx_tasks and
+ * lx_runqueues start their own. */
+void lx_budget_start(struct lx_guest *g);
+/* Take one node ('what' names it for the error); LX_OK, or LX_EMEM with
+ * g->err set once the nodes or the time are spent. */
+int lx_budget_take(struct lx_guest *g, const char *what);
 
 struct lx_task {
 	uint64_t va;               /* task_struct */
 	int32_t pid, tgid;
-	char comm[16];
+	char comm[GS_ESCAPED_SIZE(15)]; /* escaped (lib/escape.h) */
 	char state;                /* ps letter: R S D T t X Z P I */
 	uint32_t raw_state, exit_state, flags;
 	int32_t on_rq, on_cpu, prio, static_prio;

@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "linux/guest.h"
 
@@ -72,7 +73,7 @@ void lx_guest_banner(struct vmi_mem *m, char *out, size_t outlen)
 				if (!end || end - p > 400 || !memchr(p, '(', end - p) ||
 				    !(hash = memchr(p, '#', end - p)) || hash[1] < '0' || hash[1] > '9')
 					continue;
-				snprintf(out, outlen, "%.*s", (int)(end - p), p);
+				gs_escape(out, outlen, p, (size_t)(end - p)); /* guest bytes */
 				return;
 			}
 		}
@@ -90,28 +91,60 @@ static int check_voff(struct lx_guest *g, uint64_t voff, uint64_t banner_va, uin
 	return w.pa == banner_pa ? 0 : -1;
 }
 
-int lx_find_kernel(struct lx_guest *g)
+/* Step 1: where the profile's banner lies in guest memory (LX_OK), or
+ * LX_EBANNER / LX_EPROFILE with g->err set. */
+static int match_banner(struct lx_guest *g, uint64_t *lb, uint64_t *ltop, uint64_t *banner_pa)
 {
 	const char *banner = profile_banner(g->prof);
-	uint64_t lb, ltop, lpb, banner_pa, pb;
-	struct vmi_regs regs;
-	int lv[2] = { 4, 5 }, nlv = 2;
 
-	if (!banner || profile_symbol(g->prof, "linux_banner", &lb) ||
-	    profile_symbol(g->prof, "init_top_pgt", &ltop) || lb < LX_START_KERNEL_MAP ||
-	    ltop < LX_START_KERNEL_MAP) {
+	if (!banner || profile_symbol(g->prof, "linux_banner", lb) ||
+	    profile_symbol(g->prof, "init_top_pgt", ltop) || *lb < LX_START_KERNEL_MAP ||
+	    *ltop < LX_START_KERNEL_MAP) {
 		snprintf(g->err, sizeof(g->err), "profile %s: no banner, linux_banner or init_top_pgt",
 			 profile_path(g->prof));
 		return LX_EPROFILE;
 	}
-	if (find_banner_pa(g, banner, lb - LX_START_KERNEL_MAP, &banner_pa)) {
+	if (find_banner_pa(g, banner, *lb - LX_START_KERNEL_MAP, banner_pa)) {
 		/* The caller may search the guest's own banner (lx_guest_banner)
 		 * once it has tried all its profiles. */
-		snprintf(g->err, sizeof(g->err), "profile %s is for \"%.*s\", which the guest does not run",
-			 profile_path(g->prof), (int)strcspn(banner, "\n"), banner);
+		char shown[GS_ESCAPED_SIZE(200)];
+
+		gs_escape(shown, sizeof(shown), banner, strcspn(banner, "\n"));
+		snprintf(g->err, sizeof(g->err), "profile %s is for \"%.240s\", which the guest does not run",
+			 profile_path(g->prof), shown);
 		return LX_EBANNER;
 	}
-	snprintf(g->banner, sizeof(g->banner), "%.*s", (int)strcspn(banner, "\n"), banner);
+	gs_escape(g->banner, sizeof(g->banner), banner, strcspn(banner, "\n"));
+	return LX_OK;
+}
+
+int lx_match(struct vmi_mem *m, const struct profile *p, char *err, size_t errlen)
+{
+	struct lx_guest *g = calloc(1, sizeof(*g));
+	uint64_t lb, ltop, pa;
+	int r;
+
+	if (!g) {
+		snprintf(err, errlen, "out of memory");
+		return LX_EMEM;
+	}
+	g->mem = m;
+	g->prof = p;
+	r = match_banner(g, &lb, &ltop, &pa);
+	if (r)
+		snprintf(err, errlen, "%s", g->err);
+	free(g);
+	return r;
+}
+
+int lx_find_kernel(struct lx_guest *g)
+{
+	uint64_t lb, ltop, lpb, banner_pa, pb;
+	struct vmi_regs regs;
+	int lv[2] = { 4, 5 }, nlv = 2, r = match_banner(g, &lb, &ltop, &banner_pa);
+
+	if (r)
+		return r;
 	g->poff = banner_pa - (lb - LX_START_KERNEL_MAP);
 	g->kroot = ltop - LX_START_KERNEL_MAP + g->poff;
 	/* Paging depth: CR4.LA57 of a vCPU when registers can be had. */

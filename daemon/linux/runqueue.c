@@ -4,7 +4,10 @@
  * variable, found at __per_cpu_offset[cpu] + &runqueues. The rq lock is
  * checked first (held: LX_EBUSY). CFS tasks are read from the cfs_rq
  * red-black tree in order, descending into task-group entities (autogroup
- * puts every session in its own cfs_rq), bounded in depth and count.
+ * puts every session in its own cfs_rq), bounded in depth and by one
+ * budget for all CPUs and levels (lx_budget_take). Every cfs_rq is walked
+ * once: a group entity that leads to a cfs_rq already seen (a cycle, or a
+ * DAG that would make the walk exponential) is refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +19,44 @@
 
 int lx_read_task(struct lx_guest *g, uint64_t va, struct lx_task *t); /* tasks.c */
 
+/* The cfs_rqs walked in one read: an open-addressing set of addresses. */
+struct seen {
+	uint64_t *slot;
+	size_t cap, n;
+};
+
+/* 1 if 'a' was already in the set, 0 if added, -1 out of memory. */
+static int seen_add(struct seen *s, uint64_t a)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		struct seen t = { .cap = s->cap ? 2 * s->cap : 64 };
+
+		t.slot = calloc(t.cap, sizeof(*t.slot));
+		if (!t.slot)
+			return -1;
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->slot[i])
+				seen_add(&t, s->slot[i]);
+		free(s->slot);
+		*s = t;
+	}
+	for (size_t i = (a * 0x9e3779b97f4a7c15ULL) >> 7;; i++) {
+		uint64_t *e = &s->slot[i & (s->cap - 1)];
+
+		if (*e == a)
+			return 1;
+		if (!*e) {
+			*e = a;
+			s->n++;
+			return 0;
+		}
+	}
+}
+
 struct rqwalk {
 	struct lx_guest *g;
 	struct lx_rq *rq;
+	struct seen *seen;
 	size_t cap;
 	int depth;
 	int err;
@@ -34,6 +72,9 @@ static int on_entity(struct vmi_ctx *c, uint64_t node, void *arg)
 	struct lx_rq_entry *e;
 
 	(void)c;
+	w->err = lx_budget_take(w->g, "run queue");
+	if (w->err)
+		return 1;
 	if (lx_read(w->g, se + o->se_my_q, &my_q, 8)) {
 		w->err = LX_EMEM;
 		return 1;
@@ -83,7 +124,14 @@ static int walk_cfs(struct rqwalk *w, uint64_t cfs)
 {
 	uint64_t root, where;
 	long r;
+	int again = seen_add(w->seen, cfs);
 
+	if (again) {
+		if (again > 0)
+			snprintf(w->g->err, sizeof(w->g->err), "cfs_rq at 0x%llx reached twice: task-group run queues form a cycle or are shared",
+				 (unsigned long long)cfs);
+		return LX_EMEM;
+	}
 	if (lx_read(w->g, cfs + w->g->off.cfs_root, &root, 8)) {
 		snprintf(w->g->err, sizeof(w->g->err), "cfs_rq at 0x%llx unreadable", (unsigned long long)cfs);
 		return LX_EMEM;
@@ -99,10 +147,11 @@ static int walk_cfs(struct rqwalk *w, uint64_t cfs)
 	return LX_OK;
 }
 
-static int read_rq(struct lx_guest *g, int cpu, uint64_t pcpu_off_va, uint64_t rq_sym, struct lx_rq *rq)
+static int read_rq(struct lx_guest *g, int cpu, uint64_t pcpu_off_va, uint64_t rq_sym,
+		   struct seen *seen, struct lx_rq *rq)
 {
 	const struct lx_off *o = &g->off;
-	struct rqwalk w = { .g = g, .rq = rq };
+	struct rqwalk w = { .g = g, .rq = rq, .seen = seen };
 	uint64_t off, curr, idle;
 	uint32_t lock;
 	int err;
@@ -130,6 +179,9 @@ static int read_rq(struct lx_guest *g, int cpu, uint64_t pcpu_off_va, uint64_t r
 		snprintf(g->err, sizeof(g->err), "run queue lock of CPU %d is held", cpu);
 		return LX_EBUSY;
 	}
+	err = lx_budget_take(g, "run queue");
+	if (err)
+		return err;
 	err = lx_read_task(g, curr, &rq->curr);
 	if (err)
 		return err;
@@ -149,6 +201,7 @@ int lx_runqueues(struct lx_guest *g, struct lx_rq **out, size_t *n)
 	uint64_t nr_va, pcpu_va, rq_sym;
 	uint32_t nr;
 	struct lx_rq *rq;
+	struct seen seen = { 0 };
 	int err = LX_OK;
 
 	if (lx_symbol(g, "nr_cpu_ids", &nr_va) || lx_symbol(g, "__per_cpu_offset", &pcpu_va) ||
@@ -167,8 +220,10 @@ int lx_runqueues(struct lx_guest *g, struct lx_rq **out, size_t *n)
 	rq = calloc(nr, sizeof(*rq));
 	if (!rq)
 		return LX_EMEM;
+	lx_budget_start(g);
 	for (uint32_t c = 0; c < nr && !err; c++)
-		err = read_rq(g, (int)c, pcpu_va, rq_sym, &rq[c]);
+		err = read_rq(g, (int)c, pcpu_va, rq_sym, &seen, &rq[c]);
+	free(seen.slot);
 	if (err) {
 		lx_runqueues_free(rq, nr);
 		return err;

@@ -71,11 +71,7 @@ int lx_read_task(struct lx_guest *g, uint64_t va, struct lx_task *t)
 	}
 	t->pid = GET(int32_t, o->t_pid);
 	t->tgid = GET(int32_t, o->t_tgid);
-	memcpy(t->comm, b + o->t_comm, 16);
-	t->comm[15] = 0;
-	for (int i = 0; t->comm[i]; i++) /* guest bytes: keep output printable */
-		if ((unsigned char)t->comm[i] < 0x20 || (unsigned char)t->comm[i] == 0x7f)
-			t->comm[i] = '?';
+	gs_escape(t->comm, sizeof(t->comm), b + o->t_comm, 15); /* guest bytes */
 	t->raw_state = GET(uint32_t, o->t_state);
 	t->exit_state = GET(uint32_t, o->t_exit_state);
 	t->state = lx_state_letter(t->raw_state, t->exit_state);
@@ -116,6 +112,9 @@ static int on_task(struct vmi_ctx *c, uint64_t node, void *arg)
 	struct walk *w = arg;
 
 	(void)c;
+	w->err = lx_budget_take(w->g, "task list");
+	if (w->err)
+		return 1;
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 256;
 		struct lx_task *v = realloc(w->v, cap * sizeof(*v));
@@ -143,6 +142,7 @@ int lx_tasks(struct lx_guest *g, struct lx_task **out, size_t *n, size_t max)
 
 	if (max > LX_MAX_TASKS)
 		max = LX_MAX_TASKS;
+	lx_budget_start(g);
 	if (!lx_symbol(g, "tasklist_lock", &lock) && !lx_read(g, lock, &cnts, 4) &&
 	    (cnts & 0x1ff)) { /* _QW_LOCKED | _QW_WAITING */
 		snprintf(g->err, sizeof(g->err), "tasklist_lock is write-locked");

@@ -48,41 +48,125 @@ static char *b64dec(const char *in)
 	return out;
 }
 
-int profile_load(const char *path, struct profile **out, char *err, size_t errlen)
+/*
+ * A profile is a file anyone may have written (gschedctl searches several
+ * directories): every value is type-checked before use, offsets and sizes
+ * are bounded (PROFILE_MAX_OFFSET), and every lookup has a step budget, so
+ * a corrupt or hostile profile is refused, never followed.
+ */
+#define PROFILE_MAX_OFFSET (1ULL << 20) /* no kernel struct is 1 MiB */
+#define LOOKUP_STEPS 4096               /* members visited by one lookup */
+
+/* o[key] if o is an object and the value has type 'type', else NULL. */
+static struct json_object *get(struct json_object *o, const char *key, enum json_type type)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, type))
+		return NULL;
+	return v;
+}
+
+static const char *get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v = get(o, key, json_type_string);
+
+	return v ? json_object_get_string(v) : NULL;
+}
+
+/* A non-negative integer value; 0 or -1. */
+static int get_u64(struct json_object *o, const char *key, uint64_t *out)
+{
+	struct json_object *v = get(o, key, json_type_int);
+
+	if (!v || json_object_get_int64(v) < 0) /* a uint64 above INT64_MAX reads INT64_MAX */
+		return -1;
+	*out = json_object_get_uint64(v);
+	return 0;
+}
+
+/* A non-negative integer no larger than PROFILE_MAX_OFFSET; 0 or -1. */
+static int get_small(struct json_object *o, const char *key, uint64_t *out)
+{
+	return get_u64(o, key, out) || *out > PROFILE_MAX_OFFSET ? -1 : 0;
+}
+
+static int get_bool(struct json_object *o, const char *key)
+{
+	struct json_object *v = get(o, key, json_type_boolean);
+
+	return v && json_object_get_boolean(v);
+}
+
+static int profile_from(struct json_object *root, const char *name, struct profile **out,
+			char *err, size_t errlen)
 {
 	struct profile *p = calloc(1, sizeof(*p));
-	struct json_object *meta, *lx, *b, *sym, *cd;
+	const char *b;
 
 	if (!p) {
-		snprintf(err, errlen, "%s: out of memory", path);
+		json_object_put(root);
+		snprintf(err, errlen, "%s: out of memory", name);
 		return -1;
 	}
-	p->root = json_object_from_file(path);
-	if (!p->root) {
-		snprintf(err, errlen, "%s: not a readable JSON file (%s)", path, json_util_get_last_err());
+	p->root = root;
+	p->user_types = get(root, "user_types", json_type_object);
+	p->symbols = get(root, "symbols", json_type_object);
+	p->base_types = get(root, "base_types", json_type_object);
+	if (!p->user_types || !p->symbols || !p->base_types) {
+		snprintf(err, errlen, "%s: not an ISF profile (needs the objects user_types, base_types and symbols)", name);
 		goto bad;
 	}
-	if (!json_object_object_get_ex(p->root, "user_types", &p->user_types) ||
-	    !json_object_object_get_ex(p->root, "symbols", &p->symbols) ||
-	    !json_object_object_get_ex(p->root, "base_types", &p->base_types) ||
-	    !json_object_is_type(p->user_types, json_type_object) ||
-	    !json_object_is_type(p->symbols, json_type_object)) {
-		snprintf(err, errlen, "%s: not an ISF profile (needs user_types, base_types and symbols)", path);
+	/* The banner: linux_banner's constant_data (as dwarf2json writes it),
+	 * or metadata.linux.banner (gsched's profiles before 0.2). */
+	if ((b = get_str(get(p->symbols, "linux_banner", json_type_object), "constant_data")))
+		p->banner = b64dec(b);
+	else if ((b = get_str(get(get(root, "metadata", json_type_object), "linux", json_type_object), "banner")))
+		p->banner = strdup(b);
+	p->path = strdup(name);
+	if (!p->path) {
+		snprintf(err, errlen, "%s: out of memory", name);
 		goto bad;
 	}
-	if (json_object_object_get_ex(p->root, "metadata", &meta) &&
-	    json_object_object_get_ex(meta, "linux", &lx) &&
-	    json_object_object_get_ex(lx, "banner", &b) && json_object_is_type(b, json_type_string))
-		p->banner = strdup(json_object_get_string(b));
-	else if (json_object_object_get_ex(p->symbols, "linux_banner", &sym) &&
-		 json_object_object_get_ex(sym, "constant_data", &cd))
-		p->banner = b64dec(json_object_get_string(cd));
-	p->path = strdup(path);
 	*out = p;
 	return 0;
 bad:
 	profile_free(p);
 	return -1;
+}
+
+int profile_load(const char *path, struct profile **out, char *err, size_t errlen)
+{
+	struct json_object *root = json_object_from_file(path);
+
+	if (!root) {
+		snprintf(err, errlen, "%s: not a readable JSON file (%s)", path, json_util_get_last_err());
+		return -1;
+	}
+	return profile_from(root, path, out, err, errlen);
+}
+
+int profile_load_buf(const char *name, const char *buf, size_t len, struct profile **out,
+		     char *err, size_t errlen)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *root;
+
+	if (!tok) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return -1;
+	}
+	root = json_tokener_parse_ex(tok, buf, (int)(len > INT32_MAX ? INT32_MAX : len));
+	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
+		snprintf(err, errlen, "%s: not JSON (%s)", name,
+			 json_tokener_error_desc(json_tokener_get_error(tok)));
+		json_object_put(root);
+		json_tokener_free(tok);
+		return -1;
+	}
+	json_tokener_free(tok);
+	return profile_from(root, name, out, err, errlen);
 }
 
 void profile_free(struct profile *p)
@@ -107,99 +191,80 @@ const char *profile_path(const struct profile *p)
 
 static struct json_object *utype(const struct profile *p, const char *name)
 {
-	struct json_object *t;
-
-	return json_object_object_get_ex(p->user_types, name, &t) ? t : NULL;
-}
-
-static uint64_t u64_of(struct json_object *o)
-{
-	return o ? json_object_get_uint64(o) : 0;
+	return name ? get(p->user_types, name, json_type_object) : NULL;
 }
 
 /* The size of a type descriptor ({"kind": ..., "name": ...}); 0 or -1. */
 static int desc_size(const struct profile *p, struct json_object *d, uint64_t *size, int depth)
 {
-	struct json_object *k, *n, *sub, *cnt, *t;
-	const char *kind;
+	struct json_object *sub, *t;
+	const char *kind = get_str(d, "kind"), *name = get_str(d, "name");
+	uint64_t es, cnt;
 
-	if (depth > 16 || !json_object_object_get_ex(d, "kind", &k))
+	if (depth > 16 || !kind)
 		return -1;
-	kind = json_object_get_string(k);
 	if (!strcmp(kind, "pointer")) {
 		*size = 8;
 		return 0;
 	}
 	if (!strcmp(kind, "array")) {
-		uint64_t es;
-
-		if (!json_object_object_get_ex(d, "count", &cnt) ||
-		    !json_object_object_get_ex(d, "subtype", &sub) || desc_size(p, sub, &es, depth + 1))
+		if (get_small(d, "count", &cnt) || !(sub = get(d, "subtype", json_type_object)) ||
+		    desc_size(p, sub, &es, depth + 1) || es * cnt > PROFILE_MAX_OFFSET)
 			return -1;
-		*size = es * u64_of(cnt);
+		*size = es * cnt;
 		return 0;
 	}
 	if (!strcmp(kind, "bitfield"))
-		return json_object_object_get_ex(d, "type", &sub) ? desc_size(p, sub, size, depth + 1) : -1;
-	if (!json_object_object_get_ex(d, "name", &n))
+		return (sub = get(d, "type", json_type_object)) ? desc_size(p, sub, size, depth + 1) : -1;
+	if (!name)
 		return -1;
 	if (!strcmp(kind, "base")) {
-		if (!json_object_object_get_ex(p->base_types, json_object_get_string(n), &t) ||
-		    !json_object_object_get_ex(t, "size", &t))
-			return -1;
-		*size = u64_of(t);
-		return 0;
+		t = get(p->base_types, name, json_type_object);
+		return get_small(t, "size", size);
 	}
 	if (!strcmp(kind, "enum")) {
-		struct json_object *enums, *e, *s;
-
-		if (json_object_object_get_ex(p->root, "enums", &enums) &&
-		    json_object_object_get_ex(enums, json_object_get_string(n), &e) &&
-		    json_object_object_get_ex(e, "size", &s)) {
-			*size = u64_of(s);
+		t = get(get(p->root, "enums", json_type_object), name, json_type_object);
+		if (t && !get_small(t, "size", size))
 			return 0;
-		}
 		*size = 4;
 		return 0;
 	}
-	return profile_size(p, json_object_get_string(n), size);
+	return profile_size(p, name, size);
 }
 
 int profile_size(const struct profile *p, const char *type, uint64_t *size)
 {
-	struct json_object *t = utype(p, type), *s;
-
-	if (!t || !json_object_object_get_ex(t, "size", &s))
-		return -1;
-	*size = u64_of(s);
-	return 0;
+	return get_small(utype(p, type), "size", size);
 }
 
-/* Find member 'name' of type 't' (searching anonymous members); its offset
- * and type descriptor. */
+/* Find member 'name' of type 't' (searching anonymous members, at most
+ * 8 deep and *steps members in all: a type that contains itself, or a
+ * fan-out of anonymous members, ends the search); its offset and type
+ * descriptor. */
 static int find_member(const struct profile *p, struct json_object *t, const char *name,
-		       uint64_t *off, struct json_object **desc, int depth)
+		       uint64_t *off, struct json_object **desc, int depth, int *steps)
 {
-	struct json_object *fields, *f, *o, *d, *n, *a;
+	struct json_object *fields = get(t, "fields", json_type_object), *f, *d;
 
-	if (depth > 8 || !t || !json_object_object_get_ex(t, "fields", &fields))
+	if (depth > 8 || !fields)
 		return -1;
-	if (json_object_object_get_ex(fields, name, &f) &&
-	    json_object_object_get_ex(f, "offset", &o) && json_object_object_get_ex(f, "type", &d)) {
-		*off = u64_of(o);
+	f = get(fields, name, json_type_object);
+	if (f && !get_small(f, "offset", off) && (d = get(f, "type", json_type_object))) {
 		*desc = d;
 		return 0;
 	}
 	json_object_object_foreach(fields, fname, fv) {
-		uint64_t sub;
+		uint64_t o, sub;
 
 		(void)fname;
-		if (!json_object_object_get_ex(fv, "anonymous", &a) || !json_object_get_boolean(a) ||
-		    !json_object_object_get_ex(fv, "type", &d) || !json_object_object_get_ex(d, "name", &n) ||
-		    !json_object_object_get_ex(fv, "offset", &o))
+		if (--*steps < 0)
+			return -1;
+		if (!get_bool(fv, "anonymous") || get_small(fv, "offset", &o) ||
+		    !(d = get(fv, "type", json_type_object)))
 			continue;
-		if (!find_member(p, utype(p, json_object_get_string(n)), name, &sub, desc, depth + 1)) {
-			*off = u64_of(o) + sub;
+		if (!find_member(p, utype(p, get_str(d, "name")), name, &sub, desc, depth + 1, steps) &&
+		    o + sub <= PROFILE_MAX_OFFSET) {
+			*off = o + sub;
 			return 0;
 		}
 	}
@@ -210,8 +275,9 @@ static int resolve(const struct profile *p, const char *type, const char *member
 		   uint64_t *off, struct json_object **desc)
 {
 	char buf[256], *save = NULL, *part;
-	struct json_object *t = utype(p, type), *d = NULL, *n, *k;
+	struct json_object *t = utype(p, type), *d = NULL;
 	uint64_t total = 0;
+	int steps = LOOKUP_STEPS;
 
 	if (snprintf(buf, sizeof(buf), "%s", member) >= (int)sizeof(buf))
 		return -1;
@@ -219,16 +285,17 @@ static int resolve(const struct profile *p, const char *type, const char *member
 		uint64_t o;
 
 		if (!t && d) { /* descend into the previous member's struct type */
-			if (!json_object_object_get_ex(d, "kind", &k) ||
-			    (strcmp(json_object_get_string(k), "struct") &&
-			     strcmp(json_object_get_string(k), "union")) ||
-			    !json_object_object_get_ex(d, "name", &n))
+			const char *k = get_str(d, "kind");
+
+			if (!k || (strcmp(k, "struct") && strcmp(k, "union")))
 				return -1;
-			t = utype(p, json_object_get_string(n));
+			t = utype(p, get_str(d, "name"));
 		}
-		if (find_member(p, t, part, &o, &d, 0))
+		if (find_member(p, t, part, &o, &d, 0, &steps))
 			return -1;
 		total += o;
+		if (total > PROFILE_MAX_OFFSET)
+			return -1;
 		t = NULL;
 	}
 	*off = total;
@@ -255,43 +322,37 @@ int profile_member_size(const struct profile *p, const char *type, const char *m
 
 int profile_symbol(const struct profile *p, const char *name, uint64_t *addr)
 {
-	struct json_object *s, *a;
-
-	if (!json_object_object_get_ex(p->symbols, name, &s) ||
-	    !json_object_object_get_ex(s, "address", &a))
-		return -1;
-	*addr = u64_of(a);
-	return 0;
+	return get_u64(get(p->symbols, name, json_type_object), "address", addr);
 }
 
 static int fields_of(const struct profile *p, struct json_object *t, uint64_t base,
-		     profile_field_fn fn, void *arg, int depth)
+		     profile_field_fn fn, void *arg, int depth, int *steps)
 {
-	struct json_object *fields, *o, *d, *a, *k, *n, *bl, *bp;
+	struct json_object *fields = get(t, "fields", json_type_object), *d;
 	int count = 0;
 
-	if (depth > 8 || !t || !json_object_object_get_ex(t, "fields", &fields))
+	if (depth > 8 || !fields)
 		return depth ? 0 : -1;
 	json_object_object_foreach(fields, fname, fv) {
-		uint64_t size = 0;
+		uint64_t size = 0, o, bl, bp;
+		const char *k;
 
-		if (!json_object_object_get_ex(fv, "offset", &o) ||
-		    !json_object_object_get_ex(fv, "type", &d))
+		if (--*steps < 0)
+			break;
+		if (get_small(fv, "offset", &o) || !(d = get(fv, "type", json_type_object)) ||
+		    base + o > PROFILE_MAX_OFFSET)
 			continue;
-		if (json_object_object_get_ex(fv, "anonymous", &a) && json_object_get_boolean(a)) {
-			if (json_object_object_get_ex(d, "name", &n))
-				count += fields_of(p, utype(p, json_object_get_string(n)),
-						   base + u64_of(o), fn, arg, depth + 1);
+		if (get_bool(fv, "anonymous")) {
+			count += fields_of(p, utype(p, get_str(d, "name")), base + o, fn, arg, depth + 1, steps);
 			continue;
 		}
 		desc_size(p, d, &size, 0);
-		if (json_object_object_get_ex(d, "kind", &k) &&
-		    !strcmp(json_object_get_string(k), "bitfield") &&
-		    json_object_object_get_ex(d, "bit_length", &bl) &&
-		    json_object_object_get_ex(d, "bit_position", &bp))
-			fn(fname, base + u64_of(o), size, (unsigned)u64_of(bp), (unsigned)u64_of(bl), arg);
+		k = get_str(d, "kind");
+		if (k && !strcmp(k, "bitfield") && !get_small(d, "bit_length", &bl) &&
+		    !get_small(d, "bit_position", &bp))
+			fn(fname, base + o, size, (unsigned)bp, (unsigned)bl, arg);
 		else
-			fn(fname, base + u64_of(o), size, 0, 0, arg);
+			fn(fname, base + o, size, 0, 0, arg);
 		count++;
 	}
 	return count;
@@ -299,5 +360,7 @@ static int fields_of(const struct profile *p, struct json_object *t, uint64_t ba
 
 int profile_fields(const struct profile *p, const char *type, profile_field_fn fn, void *arg)
 {
-	return fields_of(p, utype(p, type), 0, fn, arg, 0);
+	int steps = LOOKUP_STEPS * 4;
+
+	return fields_of(p, utype(p, type), 0, fn, arg, 0, &steps);
 }

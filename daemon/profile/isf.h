@@ -7,12 +7,16 @@
  */
 #ifndef GSCHED_PROFILE_ISF_H
 #define GSCHED_PROFILE_ISF_H
+#include <stddef.h>
 #include <stdint.h>
 
 struct profile;
 
 /* 0, or -1 with 'err' saying what is wrong with which file. */
 int profile_load(const char *path, struct profile **out, char *err, size_t errlen);
+/* The same from a buffer ('name' stands for the file in messages). */
+int profile_load_buf(const char *name, const char *buf, size_t len, struct profile **out,
+		     char *err, size_t errlen);
 void profile_free(struct profile *p);
 
 /* 0 or -1 (no such type / member / symbol). */

@@ -328,6 +328,7 @@ int synth_build(struct synth *s, const struct synth_opts *o)
 			synth_write64(s, grp_se + SE_VRUNTIME, 1000000);
 			synth_write64(s, grp_se + SE_MY_Q, new_cfs(s, gnodes, g));
 			nodes[k++] = grp_se + SE_RUN_NODE;
+			s->grp_se[c] = grp_se;
 		}
 		s->rq_n[c] = q;
 		{

@@ -43,6 +43,7 @@ struct synth {
 	int rq_order[64][64]; /* expected pids queued per CPU, in tree order */
 	int rq_n[64];
 	int rq_curr[64];
+	uint64_t grp_se[64];  /* runtime VA of each CPU's task-group entity (0: none) */
 	uint64_t heap;        /* next free physical byte */
 };
 
