@@ -93,7 +93,10 @@ int cmd_profile(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "usage: %s profile build VMLINUX [--system-map MAP] [-o FILE]\n", c->prog);
 		return 2;
 	}
-	isfgen_init(&g, map ? "btf" : "dwarf", in);
+	if (map)
+		isfgen_init(&g, NULL, in, "system-map", map);
+	else
+		isfgen_init(&g, "dwarf", in, "dwarf", in);
 	if (map) {
 		fprintf(stderr, "profile: symbols from %s, banner from %s\n", map, in);
 		if (isfgen_map_symbols(&g, map, in))

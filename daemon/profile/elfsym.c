@@ -2,7 +2,7 @@
 /*
  * Symbols of a vmlinux ELF (libelf): the addresses of profile_want_symbols,
  * a few of their types, and the text of linux_banner as "constant_data"
- * (base64, as Volatility 3 reads it) plus metadata.linux.banner.
+ * (base64, as Volatility 3 reads it).
  */
 #include <fcntl.h>
 #include <gelf.h>
@@ -82,17 +82,16 @@ static struct json_object *symbol_type(const char *name, uint64_t size)
 	return NULL;
 }
 
+/* The banner as linux_banner's constant_data, where dwarf2json and
+ * Volatility keep it (the ISF schema allows no banner in metadata). */
 static void set_banner(struct isfgen *g, const char *banner)
 {
-	struct json_object *sym, *linux_, *meta;
+	struct json_object *sym;
 	char *enc = b64((const unsigned char *)banner, strlen(banner) + 1);
 
 	if (json_object_object_get_ex(g->symbols, "linux_banner", &sym) && enc)
 		json_object_object_add(sym, "constant_data", json_object_new_string(enc));
 	free(enc);
-	json_object_object_get_ex(g->root, "metadata", &meta);
-	json_object_object_get_ex(meta, "linux", &linux_);
-	json_object_object_add(linux_, "banner", json_object_new_string(banner));
 }
 
 /* The section of 'e' that holds virtual address 'addr' (allocated, with data). */

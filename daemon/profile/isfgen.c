@@ -5,22 +5,33 @@
 #include <string.h>
 #include "profile/isfgen.h"
 
-void isfgen_init(struct isfgen *g, const char *producer_kind, const char *source)
+/* [{"kind": kind, "name": name}] */
+static struct json_object *source_list(const char *kind, const char *name)
+{
+	struct json_object *a = json_object_new_array(), *s = json_object_new_object();
+
+	json_object_object_add(s, "kind", json_object_new_string(kind));
+	json_object_object_add(s, "name", json_object_new_string(name));
+	json_object_array_add(a, s);
+	return a;
+}
+
+void isfgen_init(struct isfgen *g, const char *types_kind, const char *types_src,
+		 const char *symbols_kind, const char *symbols_src)
 {
 	struct json_object *meta = json_object_new_object(), *prod = json_object_new_object();
-	struct json_object *linux_ = json_object_new_object(), *syms = json_object_new_array();
-	struct json_object *s = json_object_new_object();
+	struct json_object *linux_ = json_object_new_object();
 
 	memset(g, 0, sizeof(*g));
 	g->root = json_object_new_object();
-	json_object_object_add(prod, "name", json_object_new_string("gsched-profile"));
-	json_object_object_add(prod, "version", json_object_new_string("1.0"));
+	json_object_object_add(prod, "name", json_object_new_string(types_kind ? "gsched-profile" :
+								      "gsched-profile (types from btf)"));
+	json_object_object_add(prod, "version", json_object_new_string(ISFGEN_VERSION));
 	json_object_object_add(meta, "producer", prod);
 	json_object_object_add(meta, "format", json_object_new_string("6.2.0"));
-	json_object_object_add(s, "kind", json_object_new_string(producer_kind));
-	json_object_object_add(s, "name", json_object_new_string(source));
-	json_object_array_add(syms, s);
-	json_object_object_add(linux_, "symbols", syms);
+	json_object_object_add(linux_, "symbols", source_list(symbols_kind, symbols_src));
+	if (types_kind)
+		json_object_object_add(linux_, "types", source_list(types_kind, types_src));
 	json_object_object_add(meta, "linux", linux_);
 	json_object_object_add(g->root, "metadata", meta);
 	g->base_types = json_object_new_object();

@@ -10,12 +10,20 @@
 #include <stdint.h>
 #include <json-c/json.h>
 
+/* The producer's version ("N.N.N", as the schema wants). */
+#define ISFGEN_VERSION "0.2.0"
+
 struct isfgen {
 	struct json_object *root, *base_types, *user_types, *enums, *symbols;
 	char err[256];
 };
 
-void isfgen_init(struct isfgen *g, const char *producer_kind, const char *source);
+/* metadata.linux names where the types and the symbols came from, with the
+ * kinds Volatility 3's ISF schema allows (dwarf, symtab, system-map):
+ * types_kind "dwarf", or NULL for BTF types (the schema has no kind for
+ * them; the producer's name says "btf" instead). */
+void isfgen_init(struct isfgen *g, const char *types_kind, const char *types_src,
+		 const char *symbols_kind, const char *symbols_src);
 void isfgen_free(struct isfgen *g);
 /* Register a base type (idempotent); returns {"kind":"base","name":name}. */
 struct json_object *isfgen_base(struct isfgen *g, const char *name, uint64_t size,
