@@ -113,7 +113,7 @@ static long gs_mem(struct file *file, unsigned int cmd, void __user *arg)
 	if (cmd == GSCHED_IOC_MEM_WRITE)
 		err = gs_pause_write(file, &m);
 	else
-		err = gs_guest_rw(m.vm_id, m.gpa, u64_to_user_ptr(m.buf), m.len, false, &m.done);
+		err = gs_guest_read(m.vm_id, m.gpa, u64_to_user_ptr(m.buf), m.len, &m.done);
 	if (copy_to_user(arg, &m, sizeof(m)))
 		return -EFAULT;
 	return err;

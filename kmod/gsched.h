@@ -68,7 +68,10 @@ void gs_svm_regs(struct kvm_vcpu *kvcpu, struct gsched_vcpu_regs *r);
 /* guestmem.c: guest physical memory of a VM (by gsched id). */
 struct kvm *gs_vm_get_kvm(u32 vm_id);  /* pinned; kvm_put_kvm when done */
 long gs_memslots(u32 vm_id, struct gsched_memslot *out, u32 cap, u32 *total);
-long gs_guest_rw(u32 vm_id, u64 gpa, void __user *ubuf, u64 len, bool write, u64 *done);
+long gs_guest_read(u32 vm_id, u64 gpa, void __user *ubuf, u64 len, u64 *done);
+/* One write within one guest page (the caller holds a complete pause);
+ * -EBUSY while the slot's dirty log is on. */
+int gs_guest_write_page(struct kvm *kvm, u64 gpa, const void *kbuf, size_t len);
 
 /* pause.c: pauses belong to the /dev/gsched file that took them. */
 long gs_pause(struct file *f, struct gsched_pause *a);

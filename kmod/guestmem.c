@@ -67,29 +67,54 @@ long gs_memslots(u32 vm_id, struct gsched_memslot *out, u32 cap, u32 *total)
 	return n;
 }
 
-/* Copy one piece (within one guest page) between guest memory and 'kbuf'. */
+/*
+ * Copy one piece (within one guest page) between guest memory and 'kbuf'.
+ * kvm->srcu is held from the memslot lookup to the end of the copy, so a
+ * slot deleted or moved meanwhile (KVM waits for SRCU readers) cannot
+ * leave the copy in a range the VMM has reused. No FOLL_FORCE: only what
+ * the VMM maps writable is written.
+ *
+ * A write to a slot whose dirty log is on (a live migration or a snapshot
+ * is copying the VM) is refused with -EBUSY: the page would not be marked
+ * dirty for KVM's log or ring (mark_page_dirty needs a running vCPU on
+ * x86), so the copy would miss it. Writes made before logging starts are
+ * covered: KVM waits for this reader before the slot's flags change, and a
+ * migration's first pass sends every page.
+ */
 static int gs_guest_page_rw(struct kvm *kvm, u64 gpa, void *kbuf, size_t len, bool write)
 {
+	gfn_t gfn = gpa >> PAGE_SHIFT;
+	struct kvm_memory_slot *slot;
 	unsigned long hva;
 	struct page *page;
 	void *va;
 	long got;
-	int idx;
+	int idx, err = 0;
 
 	idx = srcu_read_lock(&kvm->srcu);
-	hva = gfn_to_hva(kvm, gpa >> PAGE_SHIFT);
-	srcu_read_unlock(&kvm->srcu, idx);
-	if (kvm_is_error_hva(hva))
-		return -EFAULT;
+	slot = gfn_to_memslot(kvm, gfn);
+	if (write && slot && kvm_slot_dirty_track_enabled(slot)) {
+		err = -EBUSY;
+		goto out;
+	}
+	hva = gfn_to_hva(kvm, gfn);
+	if (kvm_is_error_hva(hva)) {
+		err = -EFAULT;
+		goto out;
+	}
 	hva += offset_in_page(gpa);
-	if (!mmget_not_zero(kvm->mm))
-		return -ESRCH;
+	if (!mmget_not_zero(kvm->mm)) {
+		err = -ESRCH;
+		goto out;
+	}
 	mmap_read_lock(kvm->mm);
-	got = gs_gup_remote_one(kvm->mm, hva, FOLL_FORCE | (write ? FOLL_WRITE : 0), &page);
+	got = gs_gup_remote_one(kvm->mm, hva, write ? FOLL_WRITE : 0, &page);
 	mmap_read_unlock(kvm->mm);
 	mmput(kvm->mm);
-	if (got != 1)
-		return got < 0 ? (int)got : -EFAULT;
+	if (got != 1) {
+		err = got < 0 ? (int)got : -EFAULT;
+		goto out;
+	}
 	va = kmap_local_page(page);
 	if (write) {
 		memcpy(va + offset_in_page(hva), kbuf, len);
@@ -99,10 +124,19 @@ static int gs_guest_page_rw(struct kvm *kvm, u64 gpa, void *kbuf, size_t len, bo
 	}
 	kunmap_local(va);
 	put_page(page);
-	return 0;
+out:
+	srcu_read_unlock(&kvm->srcu, idx);
+	return err;
 }
 
-long gs_guest_rw(u32 vm_id, u64 gpa, void __user *ubuf, u64 len, bool write, u64 *done)
+int gs_guest_write_page(struct kvm *kvm, u64 gpa, const void *kbuf, size_t len)
+{
+	if (!len || offset_in_page(gpa) + len > PAGE_SIZE)
+		return -EINVAL;
+	return gs_guest_page_rw(kvm, gpa, (void *)kbuf, len, true);
+}
+
+long gs_guest_read(u32 vm_id, u64 gpa, void __user *ubuf, u64 len, u64 *done)
 {
 	struct kvm *kvm;
 	void *bounce;
@@ -123,14 +157,10 @@ long gs_guest_rw(u32 vm_id, u64 gpa, void __user *ubuf, u64 len, bool write, u64
 		u64 a = gpa + *done;
 		size_t n = min_t(u64, len - *done, PAGE_SIZE - offset_in_page(a));
 
-		if (write && copy_from_user(bounce, ubuf + *done, n)) {
-			err = -EFAULT;
-			break;
-		}
-		err = gs_guest_page_rw(kvm, a, bounce, n, write);
+		err = gs_guest_page_rw(kvm, a, bounce, n, false);
 		if (err)
 			break;
-		if (!write && copy_to_user(ubuf + *done, bounce, n)) {
+		if (copy_to_user(ubuf + *done, bounce, n)) {
 			err = -EFAULT;
 			break;
 		}

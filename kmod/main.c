@@ -82,28 +82,34 @@ static int __init gs_init(void)
 		err = gs_registry_init();
 	if (err)
 		return err;
-	err = gs_dev_init();
-	if (err)
-		goto out_reg;
 	gs_debugfs_init();
 	err = gs_hooks_init();
 	if (err)
-		goto out_dev;
+		goto out_reg;
+	/* /dev/gsched last: once it exists a user can hold the module, and a
+	 * failed init frees the module without waiting for its users. */
+	err = gs_dev_init();
+	if (err)
+		goto out_hooks;
 	pr_info(GS_NAME ": loaded, %s tracking on %s\n",
 		gs_mode == GSCHED_MODE_EXACT ? "exact" : "sampling",
 		gs_vendor == GS_VENDOR_SVM ? "AMD SVM" :
 		gs_vendor == GS_VENDOR_VMX ? "Intel VMX" : "unknown CPU");
 	return 0;
-out_dev:
-	gs_debugfs_exit();
-	gs_dev_exit();
+out_hooks:
+	gs_hooks_exit();
 out_reg:
+	gs_debugfs_exit();
 	gs_registry_exit();
 	return err;
 }
 
 static void __exit gs_exit(void)
 {
+	/* A parked vCPU thread drops its module reference just before it
+	 * returns from gs_park_fn: wait until no task can still be preempted
+	 * in the module's text. */
+	synchronize_rcu_tasks();
 	gs_hooks_exit();
 	gs_debugfs_exit();
 	gs_dev_exit();

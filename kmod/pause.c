@@ -18,6 +18,7 @@
  */
 #include <linux/kref.h>
 #include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/sched/signal.h>
@@ -179,6 +180,11 @@ long gs_pause(struct file *f, struct gsched_pause *a)
 	long err = 0;
 	u32 n;
 
+	if (!(f->f_mode & FMODE_WRITE)) { /* pausing a VM acts on it */
+		if (kvm)
+			kvm_put_kvm(kvm);
+		return -EBADF;
+	}
 	if (!kvm)
 		return -ENOENT;
 	mutex_lock(&gs_pause_mutex);
@@ -298,16 +304,65 @@ static long gs_pause_check(struct file *f, u32 vm_id, struct gs_pause **out)
 	return 0;
 }
 
+/*
+ * Writes need more than "stopped": every vCPU of the VM parked in
+ * gs_park_fn (a vCPU asleep elsewhere in KVM may still finish emulation or
+ * steal-time and kvmclock writes; one that never ran, or was created after
+ * the pause began, is not held at all).
+ */
+static long gs_pause_check_write(struct file *f, u32 vm_id, struct gs_pause **out)
+{
+	long err = gs_pause_check(f, vm_id, out);
+	u32 k;
+
+	if (err)
+		return err;
+	if ((u32)atomic_read(&(*out)->kvm->online_vcpus) != (*out)->nr)
+		return -EBUSY;
+	for (k = 0; k < (*out)->nr; k++)
+		if (!READ_ONCE((*out)->is_parked[k]))
+			return -EBUSY;
+	return 0;
+}
+
+/*
+ * The user's bytes are copied in before the pause lock is taken (a copy
+ * that stalls on userfaultfd must not hold every other gsched user), and
+ * the pause is checked again before each page: a write never outlives its
+ * pause.
+ */
 long gs_pause_write(struct file *f, struct gsched_mem *m)
 {
 	struct gs_pause *p;
-	long err;
+	void *buf;
+	long err = 0;
 
+	m->done = 0;
+	if (!(f->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (!m->len || m->len > GSCHED_MEM_MAX || m->gpa + m->len < m->gpa)
+		return -EINVAL;
+	buf = kvmalloc(m->len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (copy_from_user(buf, u64_to_user_ptr(m->buf), m->len)) {
+		kvfree(buf);
+		return -EFAULT;
+	}
 	mutex_lock(&gs_pause_mutex);
-	err = gs_pause_check(f, m->vm_id, &p);
-	if (!err)
-		err = gs_guest_rw(m->vm_id, m->gpa, u64_to_user_ptr(m->buf), m->len, true, &m->done);
+	while (m->done < m->len) {
+		u64 a = m->gpa + m->done;
+		size_t n = min_t(u64, m->len - m->done, PAGE_SIZE - offset_in_page(a));
+
+		err = gs_pause_check_write(f, m->vm_id, &p);
+		if (!err)
+			err = gs_guest_write_page(p->kvm, a, buf + m->done, n);
+		if (err)
+			break;
+		m->done += n;
+	}
 	mutex_unlock(&gs_pause_mutex);
+	kvfree(buf);
 	return err;
 }
 

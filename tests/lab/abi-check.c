@@ -84,6 +84,8 @@ int main(void)
 	struct gsched_vm_info vms[4];
 	struct gsched_version v;
 	uint64_t buf = (uintptr_t)vms;
+	struct gsched_pause pz = { .vm_id = 999999, .timeout_ms = 100 };
+	struct gsched_mem mw = { .vm_id = 999999, .gpa = 0x100000, .buf = (uintptr_t)vms, .len = 8 };
 	int fd;
 
 	fd = open(GSCHED_DEVICE, O_RDONLY);
@@ -103,6 +105,16 @@ int main(void)
 	expect("list header at a bad pointer", ioctl(fd, GSCHED_IOC_LIST_VMS, (void *)16), EFAULT);
 	expect("VERSION to a bad pointer", ioctl(fd, GSCHED_IOC_VERSION, (void *)16), EFAULT);
 	expect("unknown command", ioctl(fd, _IO(GSCHED_IOC_MAGIC, 0x7f), 0), ENOTTY);
+	/* acting on a VM (pausing, writing its memory) needs a writable fd */
+	expect("PAUSE on a read-only fd", ioctl(fd, GSCHED_IOC_PAUSE, &pz), EBADF);
+	expect("MEM_WRITE on a read-only fd", ioctl(fd, GSCHED_IOC_MEM_WRITE, &mw), EBADF);
+	close(fd);
+	fd = open(GSCHED_DEVICE, O_RDWR);
+	expect("root opens /dev/gsched read-write", fd, 0);
+	if (fd < 0)
+		return 1;
+	expect("PAUSE of VM 999999", ioctl(fd, GSCHED_IOC_PAUSE, &pz), ENOENT);
+	expect("MEM_WRITE without a pause", ioctl(fd, GSCHED_IOC_MEM_WRITE, &mw), EPERM);
 	close(fd);
 
 	expect_refused("user nobody", open_as(0), EACCES);
