@@ -34,6 +34,10 @@ static int gs_state_show(struct seq_file *m, void *unused)
 	if (vms && as) {
 		seq_printf(m, "mode %s vendor %d\n",
 			   gs_mode == GSCHED_MODE_EXACT ? "exact" : "sampling", gs_vendor);
+		/* CR3-write exits of nested guests that their hypervisor did
+		 * not ask for: 0 unless gsched's intercept leaked into vmcb02 */
+		seq_printf(m, "nested_cr3_exits %lld\n",
+			   (long long)atomic64_read(&gs_nested_cr3_exits));
 		n = gs_snapshot_vms(vms, gs_max_vms, &total);
 		for (i = 0; i < n; i++)
 			gs_show_vm(m, &vms[i], as, gs_max_tasks);

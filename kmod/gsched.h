@@ -18,13 +18,14 @@ enum gs_vendor { GS_VENDOR_NONE = 0, GS_VENDOR_SVM = 1, GS_VENDOR_VMX = 2 };
 enum gs_state { GS_FREE = 0, GS_LIVE, GS_DEAD, GS_RECLAIM };
 
 struct gs_vm {
-	struct kvm *kvm;          /* key; dereferenced only by KVM's own callers */
+	struct kvm *kvm;          /* key; pinned (kvm_get_kvm_safe) while pinned is set */
 	raw_spinlock_t lock;      /* tab and every vCPU's acct */
 	struct gs_astab tab;
 	u32 id;
 	pid_t pid;
 	u32 nr_vcpus;
 	u64 first_seen;
+	bool pinned;              /* gsched holds a reference on kvm */
 	enum gs_state state;      /* under gs_reg_lock */
 };
 
@@ -53,7 +54,6 @@ int gs_registry_init(void);
 void gs_registry_exit(void);
 struct gs_vcpu *gs_vcpu_lookup(struct kvm_vcpu *kvcpu);
 struct gs_vcpu *gs_vcpu_discover(struct kvm_vcpu *kvcpu);
-void gs_vm_destroyed(struct kvm *kvm);
 /* The vCPU whose accounting interval is open on this CPU (hooks.c). */
 DECLARE_PER_CPU(struct gs_vcpu *, gs_open_vcpu);
 /* Kick every live vCPU we armed so its next entry disarms; returns how many. */
@@ -62,6 +62,10 @@ unsigned int gs_registry_kick_armed(void);
 /* svm.c / vmx.c: guest root at entry, exit and deschedule (0: unknown). */
 void gs_svm_entry(struct gs_vcpu *v, struct kvm_vcpu *kvcpu);
 u64 gs_svm_cr3_exited(struct kvm_vcpu *kvcpu);
+u64 gs_svm_cr3_entry(struct kvm_vcpu *kvcpu);
+void gs_svm_exit(struct kvm_vcpu *kvcpu);
+extern u32 gs_svm_nested_intercepts_off;
+extern atomic64_t gs_nested_cr3_exits;
 u64 gs_vmx_cr3_exited(void);
 void gs_svm_regs(struct kvm_vcpu *kvcpu, struct gsched_vcpu_regs *r);
 

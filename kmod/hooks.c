@@ -7,11 +7,10 @@
  *  - sched_switch (vmlinux tracepoint): closes the interval when the host
  *    deschedules the vCPU thread (preemption, a halted vCPU blocking, a wait
  *    in the VMM after KVM_RUN returned), so that time is never charged;
- *  - a kprobe on kvm_destroy_vm: forgets the VM and its vCPUs.
- * All probes run in atomic context: no sleeping, no allocation.
+ * (A VM is forgotten by the registry's liveness poll, not by a probe: see
+ * registry.c.) All probes run in atomic context: no sleeping, no allocation.
  */
 #include <linux/delay.h>
-#include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/tracepoint.h>
 #include "compat/compat.h"
@@ -68,9 +67,10 @@ static void gs_on_kvm_entry(void *data, GS_TP_KVM_ENTRY_ARGS)
 	this_cpu_write(gs_open_vcpu, v);
 	if (gs_vendor == GS_VENDOR_SVM) {
 		gs_svm_entry(v, vcpu);
-		/* Exact: every CR3 write exited, so arch.cr3 is current. */
+		/* Exact: every CR3 write exited, so arch.cr3 is current
+		 * (the L1 guest's own while it runs a nested guest). */
 		if (gs_mode == GSCHED_MODE_EXACT)
-			root = vcpu->arch.cr3;
+			root = gs_svm_cr3_entry(vcpu);
 	}
 	gs_account(v, GS_ENTRY, root);
 }
@@ -82,6 +82,8 @@ static void gs_on_kvm_exit(void *data, GS_TP_KVM_EXIT_ARGS)
 
 	if (!v)
 		return;
+	if (gs_vendor == GS_VENDOR_SVM && gs_mode == GSCHED_MODE_EXACT)
+		gs_svm_exit(vcpu);
 	if (gs_mode == GSCHED_MODE_SAMPLING)
 		root = gs_vendor == GS_VENDOR_SVM ? gs_svm_cr3_exited(vcpu) :
 		       gs_vendor == GS_VENDOR_VMX ? gs_vmx_cr3_exited() : 0;
@@ -108,17 +110,6 @@ static void gs_on_sched_switch(void *data, GS_TP_SCHED_SWITCH_ARGS)
 	gs_account(v, GS_SCHED_OUT, root);
 }
 
-static int gs_on_vm_destroy(struct kprobe *p, struct pt_regs *regs)
-{
-	gs_vm_destroyed((struct kvm *)regs->di);
-	return 0;
-}
-
-static struct kprobe gs_kp_destroy = {
-	.symbol_name = GS_KPROBE_VM_DESTROY,
-	.pre_handler = gs_on_vm_destroy,
-};
-
 static void gs_find_tp(struct tracepoint *tp, void *priv)
 {
 	if (!strcmp(tp->name, "sched_switch"))
@@ -134,15 +125,9 @@ int gs_hooks_init(void)
 		pr_err(GS_NAME ": tracepoint sched_switch not found\n");
 		return -ENOENT;
 	}
-	err = register_kprobe(&gs_kp_destroy);
-	if (err) {
-		pr_err(GS_NAME ": cannot probe %s (%d); is kvm.ko loaded?\n",
-		       GS_KPROBE_VM_DESTROY, err);
-		return err;
-	}
 	err = tracepoint_probe_register(gs_tp_sched_switch, gs_on_sched_switch, NULL);
 	if (err)
-		goto out_kp;
+		goto out;
 	err = tracepoint_probe_register(&__tracepoint_kvm_exit, gs_on_kvm_exit, NULL);
 	if (err)
 		goto out_ss;
@@ -154,9 +139,8 @@ out_exit:
 	tracepoint_probe_unregister(&__tracepoint_kvm_exit, gs_on_kvm_exit, NULL);
 out_ss:
 	tracepoint_probe_unregister(gs_tp_sched_switch, gs_on_sched_switch, NULL);
-out_kp:
 	tracepoint_synchronize_unregister();
-	unregister_kprobe(&gs_kp_destroy);
+out:
 	pr_err(GS_NAME ": tracepoint registration failed (%d)\n", err);
 	return err;
 }
@@ -188,5 +172,4 @@ void gs_hooks_exit(void)
 	tracepoint_probe_unregister(&__tracepoint_kvm_exit, gs_on_kvm_exit, NULL);
 	tracepoint_probe_unregister(gs_tp_sched_switch, gs_on_sched_switch, NULL);
 	tracepoint_synchronize_unregister();
-	unregister_kprobe(&gs_kp_destroy);
 }

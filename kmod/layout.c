@@ -108,6 +108,24 @@ static bool gs_check_member(struct gs_btf_file *f, const char *type,
 	return true;
 }
 
+/* Byte offset of type.a.b.c (nested structs) in 'f'; false if absent. */
+static bool gs_btf_path_offset(struct gs_btf_file *f, const char *type,
+			       const char *const *path, u32 n, u32 *off)
+{
+	u32 id, bits, tid, i;
+
+	*off = 0;
+	if (gs_btf_find(&f->btf, GS_BTF_STRUCT, type, &id))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (gs_btf_member(&f->btf, id, path[i], &bits, &tid))
+			return false;
+		*off += bits / 8;
+		id = tid;
+	}
+	return true;
+}
+
 static bool gs_check_size(struct gs_btf_file *f, const char *type, size_t want)
 {
 	u32 id, size;
@@ -180,6 +198,14 @@ int gs_layout_check(void)
 		ok &= gs_check_member(&amd, "vcpu_svm", "vmcb", offsetof(struct gs_vcpu_svm, vmcb));
 		ok &= gs_check_member(&amd, "vcpu_svm", "vmcb01", offsetof(struct gs_vcpu_svm, vmcb01));
 		ok &= gs_check_member(&amd, "kvm_vmcb_info", "ptr", 0);
+		/* not in any header: taken from BTF as it is */
+		if (!gs_btf_path_offset(&amd, "vcpu_svm",
+					(const char *const[]){ "nested", "ctl", "intercepts" }, 3,
+					&gs_svm_nested_intercepts_off)) {
+			pr_err(GS_NAME ": kvm_amd has no vcpu_svm.nested.ctl.intercepts (compat %s)\n",
+			       GS_COMPAT_NAME);
+			ok = false;
+		}
 	}
 	err = ok ? 0 : -ENOEXEC;
 	if (ok)
