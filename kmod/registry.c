@@ -3,8 +3,14 @@
  * Registry of the VMs and vCPUs gsched has seen. Fixed pools allocated at
  * load (probes run in atomic context and never allocate); a vCPU is found by
  * its struct kvm_vcpu pointer through an RCU hash. A VM is registered at the
- * first VM entry of one of its vCPUs and forgotten when KVM destroys it;
- * its slots go back to the pools after an RCU grace period.
+ * first VM entry of one of its vCPUs, and pinned then (kvm_get_kvm_safe):
+ * every struct kvm and kvm_vcpu pointer gsched keeps stays valid for as
+ * long as it keeps it, whatever happens to kprobes or tracing. A poll
+ * (every GS_LIVENESS_MS) forgets a VM once gsched's is the only reference
+ * left (every VMM fd closed) and drops that reference, which lets KVM
+ * destroy it; its slots go back to the pools after an RCU grace period.
+ * When the pools are full, discovery is not retried at every VM entry of
+ * an untracked vCPU: the failure is remembered until a slot is freed.
  */
 #include <linux/hashtable.h>
 #include <linux/ktime.h>
@@ -25,6 +31,14 @@ static DEFINE_HASHTABLE(gs_vcpu_hash, 10);
 
 static void gs_reclaim_fn(struct work_struct *w);
 static DECLARE_WORK(gs_reclaim_work, gs_reclaim_fn);
+#define GS_LIVENESS_MS 200
+static void gs_liveness_fn(struct work_struct *w);
+static DECLARE_DELAYED_WORK(gs_liveness_work, gs_liveness_fn);
+static struct kvm **gs_unpin;          /* the liveness poll's scratch list */
+/* Bumped when slots are freed; discovery that failed for want of a slot
+ * is not retried until it changes. */
+static atomic_t gs_reg_gen = ATOMIC_INIT(0);
+static int gs_full_gen = -1;
 
 int gs_registry_init(void)
 {
@@ -32,17 +46,30 @@ int gs_registry_init(void)
 	gs_vms = vzalloc(array_size(gs_max_vms, sizeof(*gs_vms)));
 	gs_vcpus = vzalloc(array_size(gs_max_vcpus, sizeof(*gs_vcpus)));
 	gs_as_pool = vzalloc(array3_size(gs_max_vms, gs_as_nslots, sizeof(*gs_as_pool)));
-	if (!gs_vms || !gs_vcpus || !gs_as_pool) {
+	gs_unpin = kvcalloc(gs_max_vms, sizeof(*gs_unpin), GFP_KERNEL);
+	if (!gs_vms || !gs_vcpus || !gs_as_pool || !gs_unpin) {
 		gs_registry_exit();
 		return -ENOMEM;
 	}
+	schedule_delayed_work(&gs_liveness_work, msecs_to_jiffies(GS_LIVENESS_MS));
 	return 0;
 }
 
-/* Called after every probe is gone: no reader or writer remains. */
+/* Called after every probe is gone: no reader or writer remains. The VMs
+ * gsched still pins are let go (KVM may destroy them now, here). */
 void gs_registry_exit(void)
 {
+	unsigned int i;
+
+	cancel_delayed_work_sync(&gs_liveness_work);
 	cancel_work_sync(&gs_reclaim_work);
+	for (i = 0; gs_vms && i < gs_max_vms; i++)
+		if (gs_vms[i].pinned) {
+			gs_vms[i].pinned = false;
+			kvm_put_kvm(gs_vms[i].kvm);
+		}
+	kvfree(gs_unpin);
+	gs_unpin = NULL;
 	vfree(gs_as_pool);
 	vfree(gs_vcpus);
 	vfree(gs_vms);
@@ -74,9 +101,10 @@ static struct gs_vm *gs_vm_get_locked(struct kvm *kvm, u64 now)
 		if (vm->state == GS_FREE && !free)
 			free = vm;
 	}
-	if (!free)
+	if (!free || !kvm_get_kvm_safe(kvm)) /* full, or KVM is destroying it */
 		return NULL;
 	vm = free;
+	vm->pinned = true;
 	raw_spin_lock_init(&vm->lock);
 	gs_astab_init(&vm->tab, gs_as_pool + (size_t)(vm - gs_vms) * gs_as_nslots,
 		      gs_as_nslots, gs_max_tasks);
@@ -97,7 +125,10 @@ struct gs_vcpu *gs_vcpu_discover(struct kvm_vcpu *kvcpu)
 	struct gs_vm *vm;
 	unsigned long flags;
 	unsigned int i;
+	int gen = atomic_read(&gs_reg_gen);
 
+	if (READ_ONCE(gs_full_gen) == gen)
+		return NULL; /* no slot was freed since the last failure */
 	raw_spin_lock_irqsave(&gs_reg_lock, flags);
 	v = gs_vcpu_lookup(kvcpu);
 	if (v)
@@ -118,6 +149,8 @@ struct gs_vcpu *gs_vcpu_discover(struct kvm_vcpu *kvcpu)
 		hash_add_rcu(gs_vcpu_hash, &v->hnode, (unsigned long)kvcpu);
 		break;
 	}
+	if (!v)
+		WRITE_ONCE(gs_full_gen, gen);
 	if (!v && !warned) {
 		warned = true;
 		pr_warn_ratelimited(GS_NAME ": registry full (max_vms=%u max_vcpus=%u); new VMs are not tracked\n",
@@ -128,28 +161,20 @@ out:
 	return v;
 }
 
-/* KVM is destroying 'kvm' (kprobe, atomic): unlink it and its vCPUs. */
-void gs_vm_destroyed(struct kvm *kvm)
+/* Forget 'vm' and its vCPUs (under gs_reg_lock). */
+static void gs_vm_forget_locked(struct gs_vm *vm)
 {
-	unsigned long flags;
-	bool found = false;
 	unsigned int i;
 
-	raw_spin_lock_irqsave(&gs_reg_lock, flags);
 	for (i = 0; i < gs_max_vcpus; i++) {
 		struct gs_vcpu *v = &gs_vcpus[i];
 
-		if (v->state == GS_LIVE && v->vm->kvm == kvm) {
+		if (v->state == GS_LIVE && v->vm == vm) {
 			hash_del_rcu(&v->hnode);
 			v->state = GS_DEAD;
 		}
 	}
-	for (i = 0; i < gs_max_vms; i++) {
-		if (gs_vms[i].state == GS_LIVE && gs_vms[i].kvm == kvm) {
-			gs_vms[i].state = GS_DEAD;
-			found = true;
-		}
-	}
+	vm->state = GS_DEAD;
 	/* No CPU may keep an open interval of a dead vCPU: probes that already
 	 * read the pointer finish before the RCU grace period of the reclaim. */
 	for_each_possible_cpu(i) {
@@ -159,9 +184,31 @@ void gs_vm_destroyed(struct kvm *kvm)
 		if (v && v->state == GS_DEAD)
 			cmpxchg(p, v, NULL);
 	}
+}
+
+/* Every GS_LIVENESS_MS: a VM that only gsched still holds (its VMM closed
+ * every fd, or exited) is forgotten, then let go. */
+static void gs_liveness_fn(struct work_struct *w)
+{
+	unsigned long flags;
+	unsigned int i, n = 0;
+
+	raw_spin_lock_irqsave(&gs_reg_lock, flags);
+	for (i = 0; i < gs_max_vms; i++) {
+		struct gs_vm *vm = &gs_vms[i];
+
+		if (vm->state != GS_LIVE || refcount_read(&vm->kvm->users_count) != 1)
+			continue;
+		gs_vm_forget_locked(vm);
+		vm->pinned = false;
+		gs_unpin[n++] = vm->kvm;
+	}
 	raw_spin_unlock_irqrestore(&gs_reg_lock, flags);
-	if (found)
+	for (i = 0; i < n; i++)
+		kvm_put_kvm(gs_unpin[i]); /* KVM destroys the VM here */
+	if (n)
 		schedule_work(&gs_reclaim_work);
+	schedule_delayed_work(&gs_liveness_work, msecs_to_jiffies(GS_LIVENESS_MS));
 }
 
 static void gs_mark(enum gs_state from, enum gs_state to)
@@ -185,6 +232,7 @@ static void gs_reclaim_fn(struct work_struct *w)
 	gs_mark(GS_DEAD, GS_RECLAIM);
 	synchronize_rcu();
 	gs_mark(GS_RECLAIM, GS_FREE);
+	atomic_inc(&gs_reg_gen);
 }
 
 unsigned int gs_registry_kick_armed(void)

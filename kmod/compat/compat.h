@@ -2,7 +2,7 @@
 /*
  * The one place that compares kernel versions. It picks the per-version file
  * that declares every KVM/scheduler internal gsched relies on (private struct
- * prefixes, tracepoint prototypes, kprobe targets). Each of them is also
+ * prefixes, tracepoint prototypes). Each of them is also
  * checked against the running kernel's BTF at load time (layout.c).
  */
 #ifndef GS_COMPAT_H

@@ -34,7 +34,4 @@ struct gs_vcpu_svm {
 #define gs_gup_remote_one(mm, addr, flags, pagep) \
 	get_user_pages_remote(mm, addr, 1, flags, pagep, NULL, NULL)
 
-/* Called once per VM when its last reference goes (kvm_main.c:1298). */
-#define GS_KPROBE_VM_DESTROY "kvm_destroy_vm"
-
 #endif

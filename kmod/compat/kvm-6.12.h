@@ -4,7 +4,7 @@
  * relies on: the same as 6.1's (kvm-6.1.h). Checked against 6.12.95 in the
  * lab: struct vcpu_svm still starts with vcpu, vmcb, vmcb01 (struct kvm_vcpu
  * is 6480 bytes there); kvm_entry, kvm_exit and sched_switch have the same
- * prototypes; kvm_destroy_vm is still a kprobe-able symbol. When 6.12 and 6.1
+ * prototypes. When 6.12 and 6.1
  * diverge, copy kvm-6.1.h here and change what differs.
  */
 #ifndef GS_COMPAT_KVM_612_H

@@ -2,12 +2,15 @@
 /*
  * Runs inside the emulated KVM host with gsched.ko loaded: /dev/gsched
  * refuses non-root openers, and every field userspace controls is
- * validated (element size, capacity, padding, user pointer, VM id, command).
+ * validated (element size, capacity, padding, user pointer, VM id, command);
+ * acting on a VM needs a writable fd. abi-check --gone ID...: every ioctl on
+ * the ids of VMs that are gone answers ENOENT (or EPERM: no pause of yours).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
@@ -79,7 +82,42 @@ static void expect_refused(const char *who, int got, int want)
 	}
 }
 
-int main(void)
+/* Every ioctl on the id of a VM that is gone answers "no such VM" (or "no
+ * pause of yours"), whatever happened to kprobes meanwhile. */
+static int gone(int argc, char **argv)
+{
+	uint8_t page[64];
+	uint64_t buf = (uintptr_t)page;
+	int fd = open(GSCHED_DEVICE, O_RDWR);
+
+	expect("root opens /dev/gsched read-write", fd, 0);
+	if (fd < 0)
+		return 1;
+	for (int i = 0; i < argc; i++) {
+		uint32_t id = (uint32_t)strtoul(argv[i], NULL, 0);
+		struct gsched_pause pz = { .vm_id = id, .timeout_ms = 100 };
+		struct gsched_mem m = { .vm_id = id, .gpa = 0x100000, .buf = buf, .len = sizeof(page) };
+		struct gsched_vcpu_regs r = { .vm_id = id };
+		char what[64];
+
+#define GONE(name, call, err) do { snprintf(what, sizeof(what), "%s of gone VM %u", name, id); \
+		expect(what, call, err); } while (0)
+		GONE("LIST_VCPUS", list(fd, GSCHED_IOC_LIST_VCPUS, sizeof(struct gsched_vcpu_info), 1, buf, id, 0), ENOENT);
+		GONE("LIST_TASKS", list(fd, GSCHED_IOC_LIST_TASKS, sizeof(struct gsched_task_info), 1, buf, id, 0), ENOENT);
+		GONE("LIST_MEMSLOTS", list(fd, GSCHED_IOC_LIST_MEMSLOTS, sizeof(struct gsched_memslot), 1, buf, id, 0), ENOENT);
+		GONE("MEM_READ", ioctl(fd, GSCHED_IOC_MEM_READ, &m), ENOENT);
+		GONE("MEM_WRITE", ioctl(fd, GSCHED_IOC_MEM_WRITE, &m), EPERM);
+		GONE("PAUSE", ioctl(fd, GSCHED_IOC_PAUSE, &pz), ENOENT);
+		GONE("RESUME", ioctl(fd, GSCHED_IOC_RESUME, &pz), ENOENT);
+		GONE("VCPU_REGS", ioctl(fd, GSCHED_IOC_VCPU_REGS, &r), EPERM);
+#undef GONE
+	}
+	close(fd);
+	printf("abi-check: %d passed, %d failed\n", checks - failures, failures);
+	return failures != 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct gsched_vm_info vms[4];
 	struct gsched_version v;
@@ -88,6 +126,8 @@ int main(void)
 	struct gsched_mem mw = { .vm_id = 999999, .gpa = 0x100000, .buf = (uintptr_t)vms, .len = 8 };
 	int fd;
 
+	if (argc > 2 && !strcmp(argv[1], "--gone"))
+		return gone(argc - 2, argv + 2);
 	fd = open(GSCHED_DEVICE, O_RDONLY);
 	expect("root opens /dev/gsched", fd, 0);
 	if (fd < 0)
