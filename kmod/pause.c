@@ -15,6 +15,12 @@
  * signal. Each queued park holds a module reference, so gsched.ko cannot go
  * away while a park is pending; the VM stays pinned (kvm_get_kvm_safe) for
  * the pause's life, so its vCPUs do too.
+ *
+ * A thread has at most one pending park: a thread that does not run (its
+ * VM stopped by QEMU or libvirt, the thread asleep in userspace) keeps the
+ * park of an ended pause, and the next pause retargets that park instead
+ * of queueing another, so a periodic pauser cannot pile up parks, pause
+ * records and module references.
  */
 #include <linux/kref.h>
 #include <linux/ktime.h>
@@ -47,10 +53,14 @@ struct gs_pause {
 
 struct gs_park {
 	struct callback_head cb;
-	struct gs_pause *p;
+	struct list_head node;       /* gs_parks, under gs_park_lock */
+	struct task_struct *task;    /* only compared: pending parks run at exit */
+	struct gs_pause *p;          /* under gs_park_lock while pending */
 	u32 idx;
 };
 
+static LIST_HEAD(gs_parks);
+static DEFINE_SPINLOCK(gs_park_lock);
 static LIST_HEAD(gs_pauses);
 static DEFINE_MUTEX(gs_pause_mutex);
 static DECLARE_WAIT_QUEUE_HEAD(gs_pause_wq);
@@ -70,9 +80,14 @@ static void gs_pause_free(struct kref *ref)
 static void gs_park_fn(struct callback_head *cb)
 {
 	struct gs_park *pk = container_of(cb, struct gs_park, cb);
-	struct gs_pause *p = pk->p;
-	u32 idx = pk->idx;
+	struct gs_pause *p;
+	u32 idx;
 
+	spin_lock(&gs_park_lock);
+	list_del(&pk->node);
+	p = pk->p;
+	idx = pk->idx;
+	spin_unlock(&gs_park_lock);
 	kfree(pk);
 	if (READ_ONCE(p->active) && !(current->flags & PF_EXITING)) {
 		s64 left = (s64)(p->deadline_ns - ktime_get_ns());
@@ -146,22 +161,57 @@ static struct gs_pause *gs_pause_find(u32 vm_id)
 	return NULL;
 }
 
+/* A park still pending on 'task' from a pause that has ended: make it
+ * park for 'p' instead. True if one was found. Under gs_pause_mutex. */
+static bool gs_park_retarget(struct gs_pause *p, u32 k)
+{
+	struct gs_pause *old = NULL;
+	struct gs_park *pk;
+
+	spin_lock(&gs_park_lock);
+	list_for_each_entry(pk, &gs_parks, node) {
+		if (pk->task != p->tasks[k] || READ_ONCE(pk->p->active))
+			continue;
+		old = pk->p;
+		kref_get(&p->ref);
+		pk->p = p;
+		pk->idx = k;
+		break;
+	}
+	spin_unlock(&gs_park_lock);
+	if (!old)
+		return false;
+	kref_put(&old->ref, gs_pause_free);
+	return true;
+}
+
 static void gs_pause_queue(struct gs_pause *p, u32 k)
 {
 	struct gs_park *pk;
 
 	if (!p->tasks[k])
 		return;
+	if (gs_park_retarget(p, k)) {
+		p->queued[k] = 1;
+		return;
+	}
 	pk = kmalloc(sizeof(*pk), GFP_KERNEL);
 	if (!pk)
 		return;
 	pk->p = p;
 	pk->idx = k;
+	pk->task = p->tasks[k];
 	kref_get(&p->ref);
 	__module_get(THIS_MODULE);
 	init_task_work(&pk->cb, gs_park_fn);
+	spin_lock(&gs_park_lock);
+	list_add(&pk->node, &gs_parks);
+	spin_unlock(&gs_park_lock);
 	if (task_work_add(p->tasks[k], &pk->cb, TWA_RESUME)) {
 		/* The thread is exiting: it will not enter the guest again. */
+		spin_lock(&gs_park_lock);
+		list_del(&pk->node);
+		spin_unlock(&gs_park_lock);
 		kref_put(&p->ref, gs_pause_free);
 		module_put(THIS_MODULE);
 		kfree(pk);

@@ -5,7 +5,10 @@
  * refused; writes and registers need the caller's own pause; the VM resumes
  * by itself when the pausing process is killed (SIGKILL) or terminated
  * (SIGTERM), and when a pause outlives pause_max_ms (RESUME then says
- * ETIMEDOUT). Progress = VM entries the module counted for the VM's vCPUs.
+ * ETIMEDOUT); a VM whose VMM is stopped (SIGSTOP) can be paused over and
+ * over without parks piling up (gsched.ko's reference count stays put), and
+ * runs again after SIGCONT. Progress = VM entries the module counted for the
+ * VM's vCPUs.
  * Usage: pause-check VM-NAME   (prints one line per check; exit 1 on failure)
  */
 #include <errno.h>
@@ -45,6 +48,50 @@ static void msleep(int ms)
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
+}
+
+static long module_refcnt(void)
+{
+	FILE *f = fopen("/sys/module/gsched/refcnt", "r");
+	long n = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+/* A VM suspended by its VMM (the threads asleep in userspace): pauses
+ * succeed (the vCPUs are stopped) but no park can run; 20 of them must not
+ * leave 20 parks (and module references) per vCPU behind. */
+static void pause_stopped_vmm(struct gsched *g, unsigned vm, int vmm_pid)
+{
+	struct gsched_pause p = { 0 };
+	unsigned long long e0, e1;
+	long r0, r1;
+	int ok = 1;
+	char d[160];
+
+	if (kill(vmm_pid, SIGSTOP)) {
+		check(0, "stop the VMM (SIGSTOP)", strerror(errno));
+		return;
+	}
+	msleep(300);
+	r0 = module_refcnt();
+	for (int i = 0; i < 20 && ok; i++)
+		ok = !gsched_pause(g, vm, 1000, &p) && !gsched_resume(g, vm);
+	r1 = module_refcnt();
+	snprintf(d, sizeof(d), "module refcount %ld before, %ld after, %u vCPU(s)", r0, r1, p.nr_vcpus);
+	check(ok && r0 >= 0 && r1 <= r0 + (long)p.nr_vcpus,
+	      "20 pauses of a VM whose VMM is stopped: at most one park per vCPU thread", d);
+	kill(vmm_pid, SIGCONT);
+	e0 = entries(g, vm);
+	msleep(500);
+	e1 = entries(g, vm);
+	snprintf(d, sizeof(d), "%llu entries in 500 ms", e1 - e0);
+	check(e1 > e0, "VMM continued (SIGCONT): VM runs", d);
 }
 
 /* A child pauses the VM, says so, then dies by 'sig' (or lives on). */
@@ -104,7 +151,7 @@ int main(int argc, char **argv)
 	char page[4096], name[64], d[200];
 	size_t n;
 	unsigned vm = 0;
-	int err;
+	int err, vmm_pid = 0;
 
 	if (argc != 2 || gsched_open(&g, &why) || gsched_open(&g2, &why)) {
 		fprintf(stderr, "usage: pause-check VM-NAME (as root, gsched.ko loaded)\n");
@@ -114,8 +161,10 @@ int main(int argc, char **argv)
 		return 2;
 	for (size_t i = 0; i < n; i++) {
 		gsched_vm_name(vms[i].pid, name, sizeof(name));
-		if (!strcmp(name, argv[1]))
+		if (!strcmp(name, argv[1])) {
 			vm = vms[i].vm_id;
+			vmm_pid = vms[i].pid;
+		}
 	}
 	free(vms);
 	if (!vm) {
@@ -153,6 +202,7 @@ int main(int argc, char **argv)
 	check(gsched_resume(&g, vm) == -ENOENT, "resume without a pause: ENOENT", NULL);
 	die_while_paused(&g, vm, SIGKILL, "pauser killed (SIGKILL): VM resumes");
 	die_while_paused(&g, vm, SIGTERM, "pauser terminated (SIGTERM): VM resumes");
+	pause_stopped_vmm(&g, vm, vmm_pid);
 	/* the module's own limit: pause_max_ms (the lab loads 2000 ms) */
 	if (!gsched_pause(&g, vm, 1000, NULL)) {
 		e0 = entries(&g, vm);
