@@ -98,9 +98,17 @@ profiles: user
 	tests/profile/check-profiles
 
 # The lab builds gsched.ko itself for each kernel it boots.
-lab-check: user profiles
+lab-check: user profiles $(BUILD)/tests/nested-guest
 	tests/lab/check-all
 
+# Every scenario on both kernels (before resolving an issue; not in CI).
+lab-full: user profiles $(BUILD)/tests/nested-guest
+	tests/lab/check-all --full
+
+# The lab guest's own guest (tests/lab/nested-guest.c), static for its initramfs.
+$(BUILD)/tests/nested-guest: tests/lab/nested-guest.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
 check: unit fuzz bench-introspect profiles lab-check
 
 bench: user
