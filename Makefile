@@ -41,15 +41,16 @@ DWARF_LIBS := $(shell pkg-config --libs libdwarf 2>/dev/null || echo -ldwarf) \
 	$(shell pkg-config --libs libelf zlib 2>/dev/null || echo -lelf -lz)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all module user unit check lab-check lab-full profiles fuzz bench bench-eviction bench-introspect clean
+.PHONY: all module user unit check lab-check lab-full profiles fuzz bench bench-eviction bench-core bench-introspect clean
 all: module user
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-user: $(BUILD)/gschedctl $(BUILD)/abi-check $(BUILD)/pause-check
+user: $(BUILD)/gschedctl $(BUILD)/abi-check $(BUILD)/pause-check $(BUILD)/memrw
 
-$(BUILD)/pause-check: tests/lab/pause-check.c daemon/lib/gsched.c daemon/lib/escape.c daemon/lib/*.h include/gsched/abi.h
+# Lab helpers on libgsched, run inside the emulated host.
+$(BUILD)/pause-check $(BUILD)/memrw: $(BUILD)/%: tests/lab/%.c daemon/lib/gsched.c daemon/lib/escape.c daemon/lib/*.h include/gsched/abi.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< daemon/lib/gsched.c daemon/lib/escape.c
 
@@ -86,6 +87,14 @@ fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 $(BUILD)/bench-introspect: tests/bench/introspect.c $(GUEST_SRC) tests/synth/synth.c $(wildcard daemon/*/*.h tests/synth/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -O2 -Itests/synth $(JSONC_CFLAGS) -o $@ $< $(GUEST_SRC) tests/synth/synth.c $(JSONC_LIBS)
+
+# Instructions per tracking event of kmod/core under callgrind (no timing).
+$(BUILD)/bench-core: tests/bench/core.c $(CORE_SRC) $(wildcard kmod/core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -O2 -Ikmod -o $@ $< $(CORE_SRC)
+
+bench-core: $(BUILD)/bench-core
+	tests/bench/core-callgrind $(BUILD)/bench-core
 
 bench-introspect: $(BUILD)/bench-introspect
 	$(BUILD)/bench-introspect
