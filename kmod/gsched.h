@@ -33,7 +33,8 @@ struct gs_vcpu {
 	struct hlist_node hnode;  /* gs_vcpu_hash, RCU */
 	struct kvm_vcpu *kvcpu;   /* key; dereferenced only in its own probes */
 	struct gs_vm *vm;
-	struct gs_vcpu_acct acct; /* under vm->lock */
+	struct gs_vcpu_acct acct; /* its thread's; table updates under vm->lock */
+	u64 lent;                 /* a snapshot's loan (acct.h), under vm->lock */
 	struct task_struct *task; /* thread that last entered it; compared, never dereferenced */
 	pid_t tid;
 	u32 flags;                /* GSCHED_VCPU_*; written by the vCPU thread */

@@ -26,12 +26,19 @@ DEFINE_PER_CPU(struct gs_vcpu *, gs_open_vcpu);
 
 enum gs_event { GS_ENTRY, GS_EXIT, GS_SCHED_OUT };
 
+/* Entries and exits that keep the address space touch only the vCPU's own
+ * accounting (the common case: no lock shared with other vCPUs); a switch
+ * or a deschedule takes the VM's lock to update its table. */
 static void gs_account(struct gs_vcpu *v, enum gs_event ev, u64 root)
 {
 	u64 now = ktime_get_ns();
 	unsigned long flags;
 
 	root = gs_cr3_root(root);
+	if (ev == GS_ENTRY && gs_acct_entry_fast(&v->acct, root, now))
+		return;
+	if (ev == GS_EXIT && gs_acct_exit_fast(&v->acct, root, now))
+		return;
 	raw_spin_lock_irqsave(&v->vm->lock, flags);
 	switch (ev) {
 	case GS_ENTRY:

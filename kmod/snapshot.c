@@ -104,16 +104,25 @@ int gs_snapshot_vcpus(u32 vm_id, struct gsched_vcpu_info *out, u32 max, u32 *tot
 	return n;
 }
 
+/* The VM's address spaces, each with the time its vCPUs have charged to it
+ * and not yet folded into the table (lent for the copy). */
 int gs_snapshot_tasks(u32 vm_id, struct gs_as *out, u32 max, u32 *total)
 {
 	unsigned long flags, vflags;
 	struct gs_vm *vm = gs_vm_lock(vm_id, &flags, &vflags);
+	unsigned int i;
 	int n;
 
 	if (!vm)
 		return -ENOENT;
+	for (i = 0; i < gs_max_vcpus; i++)
+		if (gs_vcpus[i].state == GS_LIVE && gs_vcpus[i].vm == vm)
+			gs_vcpus[i].lent = gs_acct_lend(&vm->tab, &gs_vcpus[i].acct);
 	*total = vm->tab.count;
 	n = gs_astab_snapshot(&vm->tab, out, max);
+	for (i = 0; i < gs_max_vcpus; i++)
+		if (gs_vcpus[i].state == GS_LIVE && gs_vcpus[i].vm == vm)
+			gs_acct_unlend(&vm->tab, &gs_vcpus[i].acct, gs_vcpus[i].lent);
 	gs_vm_unlock(vm, flags, vflags);
 	return n;
 }

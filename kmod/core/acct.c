@@ -6,58 +6,111 @@ void gs_acct_init(struct gs_vcpu_acct *v, u32 vcpu_id)
 {
 	v->since = 0;
 	v->root = 0;
+	v->pending = 0;
 	v->run_ns = 0;
 	v->entries = 0;
 	v->switches = 0;
 	v->descheds = 0;
 	v->vcpu_id = vcpu_id;
+	v->slot = 0;
 	v->open = 0;
+}
+
+/* Charge the open interval's uncharged part to the current root (pending). */
+static void gs_acct_charge(struct gs_vcpu_acct *v, u64 now)
+{
+	u64 delta = now > v->since ? now - v->since : 0;
+
+	v->since = now;
+	v->run_ns += delta;
+	if (v->root)
+		v->pending += delta;
+}
+
+/* The current root's entry, found through the slot it was put in when it
+ * can (no hashing), made the most recently seen. */
+static struct gs_as *gs_acct_current(struct gs_astab *t, struct gs_vcpu_acct *v, u64 now)
+{
+	struct gs_as *as = &t->slots[v->slot];
+
+	if (v->slot < t->nslots && as->root == v->root) {
+		gs_astab_touch(t, as);
+		return as;
+	}
+	return gs_astab_get(t, v->root, now);
+}
+
+/* Move the pending time into the table (table locked); the root's entry. */
+static struct gs_as *gs_acct_fold(struct gs_astab *t, struct gs_vcpu_acct *v, u64 now)
+{
+	struct gs_as *as;
+
+	if (!v->root)
+		return 0;
+	as = gs_acct_current(t, v, now);
+	if (as) {
+		as->cpu_ns += v->pending;
+		as->last_seen = now;
+		as->last_vcpu = v->vcpu_id;
+	}
+	v->pending = 0;
+	return as;
 }
 
 static void gs_acct_switch(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root,
 			   u64 now)
 {
-	struct gs_as *as;
+	struct gs_as *as = gs_acct_fold(t, v, now);
 
+	if (as && as->held)
+		as->held--;
 	v->root = root;
 	v->switches++;
 	as = gs_astab_get(t, root, now);
 	if (as) {
 		as->switches++;
+		as->held++;
 		as->last_seen = now;
 		as->last_vcpu = v->vcpu_id;
+		v->slot = (u32)(as - t->slots);
 	}
 }
 
-/* Charge the open interval's uncharged part to the current root. */
-static void gs_acct_charge(struct gs_astab *t, struct gs_vcpu_acct *v, u64 now)
+bool gs_acct_entry_fast(struct gs_vcpu_acct *v, u64 root, u64 now)
 {
-	u64 delta = now > v->since ? now - v->since : 0;
-	struct gs_as *as;
-
-	v->since = now;
-	v->run_ns += delta;
-	as = gs_astab_get(t, v->root, now);
-	if (as) {
-		as->cpu_ns += delta;
-		as->last_seen = now;
-		as->last_vcpu = v->vcpu_id;
-	}
-}
-
-void gs_acct_entry(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now)
-{
+	if (root && root != v->root)
+		return false;
 	v->entries++;
 	if (!v->open) {
 		v->open = 1;
 		v->since = now;
-	} else if (root && root != v->root) {
+	}
+	return true;
+}
+
+void gs_acct_entry(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now)
+{
+	if (gs_acct_entry_fast(v, root, now))
+		return;
+	v->entries++;
+	if (!v->open) {
+		v->open = 1;
+		v->since = now;
+	} else {
 		/* Exact mode: the previous root ran until the exit that changed it;
 		 * KVM's handling of that exit is charged to it too. */
-		gs_acct_charge(t, v, now);
+		gs_acct_charge(v, now);
 	}
+	gs_acct_switch(t, v, root, now);
+}
+
+bool gs_acct_exit_fast(struct gs_vcpu_acct *v, u64 root, u64 now)
+{
 	if (root && root != v->root)
-		gs_acct_switch(t, v, root, now);
+		return false;
+	if (v->open)
+		gs_acct_charge(v, now);
+	return true;
 }
 
 /* Sampling attributes the time since the last checkpoint to the root seen
@@ -68,7 +121,7 @@ static void gs_acct_checkpoint(struct gs_astab *t, struct gs_vcpu_acct *v,
 	if (root && root != v->root)
 		gs_acct_switch(t, v, root, now);
 	if (v->open)
-		gs_acct_charge(t, v, now);
+		gs_acct_charge(v, now);
 }
 
 void gs_acct_exit(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now)
@@ -81,5 +134,35 @@ void gs_acct_sched_out(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64
 	if (v->open)
 		v->descheds++;
 	gs_acct_checkpoint(t, v, root, now);
+	gs_acct_fold(t, v, now);
 	v->open = 0;
+}
+
+void gs_acct_release(struct gs_astab *t, struct gs_vcpu_acct *v, u64 now)
+{
+	struct gs_as *as = gs_acct_fold(t, v, now);
+
+	if (as && as->held)
+		as->held--;
+	v->root = 0;
+}
+
+u64 gs_acct_lend(struct gs_astab *t, const struct gs_vcpu_acct *v)
+{
+	/* 'pending' grows on the vCPU's thread meanwhile: read it once */
+	u64 lent = *(const volatile u64 *)&v->pending;
+	struct gs_as *as = v->root ? gs_astab_find(t, v->root) : 0;
+
+	if (!as)
+		return 0;
+	as->cpu_ns += lent;
+	return lent;
+}
+
+void gs_acct_unlend(struct gs_astab *t, const struct gs_vcpu_acct *v, u64 lent)
+{
+	struct gs_as *as = v->root && lent ? gs_astab_find(t, v->root) : 0;
+
+	if (as)
+		as->cpu_ns -= lent;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Address-space table: bounded open-addressing hash keyed by guest page-table
- * root, with least-recently-seen eviction and backward-shift deletion (no
- * tombstones, so lookups stay short however much the guest churns).
+ * root, with least-recently-seen eviction from an intrusive LRU list and
+ * backward-shift deletion (no tombstones, so lookups stay short however much
+ * the guest churns; an entry that moves takes its list links along).
  */
 #include "astab.h"
 
@@ -38,8 +39,51 @@ void gs_astab_init(struct gs_astab *t, struct gs_as *slots, u32 nslots, u32 limi
 	t->limit = limit && limit < nslots - nslots / 4 ? limit : nslots - nslots / 4;
 	t->count = 0;
 	t->evictions = 0;
+	t->lru_head = t->lru_tail = GS_AS_NIL;
 	for (i = 0; i < nslots; i++)
 		slots[i].root = 0;
+}
+
+static void gs_lru_unlink(struct gs_astab *t, u32 i)
+{
+	struct gs_as *a = &t->slots[i];
+
+	if (a->lru_prev != GS_AS_NIL)
+		t->slots[a->lru_prev].lru_next = a->lru_next;
+	else
+		t->lru_head = a->lru_next;
+	if (a->lru_next != GS_AS_NIL)
+		t->slots[a->lru_next].lru_prev = a->lru_prev;
+	else
+		t->lru_tail = a->lru_prev;
+}
+
+static void gs_lru_push_head(struct gs_astab *t, u32 i)
+{
+	struct gs_as *a = &t->slots[i];
+
+	a->lru_prev = GS_AS_NIL;
+	a->lru_next = t->lru_head;
+	if (t->lru_head != GS_AS_NIL)
+		t->slots[t->lru_head].lru_prev = i;
+	else
+		t->lru_tail = i;
+	t->lru_head = i;
+}
+
+/* The entry now in slot 'to' was moved there: repoint its neighbours. */
+static void gs_lru_moved(struct gs_astab *t, u32 to)
+{
+	struct gs_as *a = &t->slots[to];
+
+	if (a->lru_prev != GS_AS_NIL)
+		t->slots[a->lru_prev].lru_next = to;
+	else
+		t->lru_head = to;
+	if (a->lru_next != GS_AS_NIL)
+		t->slots[a->lru_next].lru_prev = to;
+	else
+		t->lru_tail = to;
 }
 
 struct gs_as *gs_astab_find(struct gs_astab *t, u64 root)
@@ -62,6 +106,7 @@ static void gs_astab_remove(struct gs_astab *t, u32 i)
 {
 	u32 mask = t->nslots - 1, j = i, home;
 
+	gs_lru_unlink(t, i);
 	for (;;) {
 		j = (j + 1) & mask;
 		if (!t->slots[j].root)
@@ -70,6 +115,7 @@ static void gs_astab_remove(struct gs_astab *t, u32 i)
 		/* Move j into the hole i unless its home lies cyclically in (i, j]. */
 		if (((j - home) & mask) >= ((j - i) & mask)) {
 			t->slots[i] = t->slots[j];
+			gs_lru_moved(t, i);
 			i = j;
 		}
 	}
@@ -77,20 +123,29 @@ static void gs_astab_remove(struct gs_astab *t, u32 i)
 	t->count--;
 }
 
+/* The least recently seen entry that no vCPU holds (the least recently
+ * seen of all if every one is held). */
 static void gs_astab_evict_lru(struct gs_astab *t)
 {
-	u32 i, victim = t->nslots;
+	u32 i = t->lru_tail, n;
 
-	for (i = 0; i < t->nslots; i++) {
-		if (!t->slots[i].root)
-			continue;
-		if (victim == t->nslots ||
-		    t->slots[i].last_seen < t->slots[victim].last_seen)
-			victim = i;
-	}
-	if (victim < t->nslots) {
-		gs_astab_remove(t, victim);
+	for (n = 0; i != GS_AS_NIL && t->slots[i].held && n < t->count; n++)
+		i = t->slots[i].lru_prev;
+	if (i == GS_AS_NIL || n == t->count)
+		i = t->lru_tail;
+	if (i != GS_AS_NIL) {
+		gs_astab_remove(t, i);
 		t->evictions++;
+	}
+}
+
+void gs_astab_touch(struct gs_astab *t, struct gs_as *as)
+{
+	u32 i = (u32)(as - t->slots);
+
+	if (t->lru_head != i) {
+		gs_lru_unlink(t, i);
+		gs_lru_push_head(t, i);
 	}
 }
 
@@ -102,8 +157,10 @@ struct gs_as *gs_astab_get(struct gs_astab *t, u64 root, u64 now)
 	if (!root)
 		return NULL;
 	as = gs_astab_find(t, root);
-	if (as)
+	if (as) {
+		gs_astab_touch(t, as);
 		return as;
+	}
 	if (t->count >= t->limit)
 		gs_astab_evict_lru(t);
 	for (i = gs_hash(root, mask); t->slots[i].root; i = (i + 1) & mask)
@@ -115,7 +172,8 @@ struct gs_as *gs_astab_get(struct gs_astab *t, u64 root, u64 now)
 	as->first_seen = now;
 	as->last_seen = now;
 	as->last_vcpu = 0;
-	as->pad = 0;
+	as->held = 0;
+	gs_lru_push_head(t, i);
 	t->count++;
 	return as;
 }

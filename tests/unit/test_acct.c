@@ -105,6 +105,53 @@ static void time_going_backwards_charges_nothing(void **state)
 	assert_int_equal(f->v.open, 0);
 }
 
+/* The hot path leaves the table alone: exits and same-root entries only
+ * grow the vCPU's pending time, which readers lend to the table. */
+static void exits_stay_on_the_vcpu_until_a_switch(void **state)
+{
+	struct fx *f = *state;
+	u64 lent;
+
+	gs_acct_entry(&f->t, &f->v, A, 0);
+	for (u64 now = 10; now <= 1000; now += 10) {
+		assert_true(gs_acct_exit_fast(&f->v, 0, now));
+		assert_true(gs_acct_entry_fast(&f->v, A, now + 1));
+	}
+	assert_int_equal(cpu(f, A), 0);           /* nothing folded yet */
+	assert_int_equal(f->v.pending, 1000);
+	lent = gs_acct_lend(&f->t, &f->v);        /* a reader's view */
+	assert_int_equal(lent, 1000);
+	assert_int_equal(cpu(f, A), 1000);
+	gs_acct_unlend(&f->t, &f->v, lent);
+	assert_int_equal(cpu(f, A), 0);
+	assert_false(gs_acct_entry_fast(&f->v, B, 1100)); /* a switch needs the table */
+	gs_acct_entry(&f->t, &f->v, B, 1100);
+	assert_int_equal(cpu(f, A), 1100);        /* folded at the switch */
+	assert_int_equal(f->v.pending, 0);
+	assert_false(gs_acct_exit_fast(&f->v, A, 1200)); /* sampling saw another root */
+}
+
+/* A root a vCPU runs is not evicted while it is held, however many other
+ * address spaces come and go; once released, it ages out as usual. */
+static void held_roots_survive_eviction(void **state)
+{
+	struct fx *f = *state;
+	struct gs_vcpu_acct w;
+
+	gs_acct_init(&w, 4);
+	gs_acct_entry(&f->t, &f->v, A, 0);         /* vCPU 3 runs A for long */
+	for (u64 r = 1; r <= 100; r++)             /* vCPU 4 churns */
+		gs_acct_entry(&f->t, &w, (r + 16) << 12, r * 10);
+	assert_non_null(gs_astab_find(&f->t, A));
+	assert_true(f->t.evictions > 0);
+	gs_acct_sched_out(&f->t, &f->v, 0, 5000);
+	assert_int_equal(cpu(f, A), 5000);
+	gs_acct_release(&f->t, &f->v, 5000);
+	for (u64 r = 101; r <= 120; r++)
+		gs_acct_entry(&f->t, &w, (r + 16) << 12, 5000 + r);
+	assert_null(gs_astab_find(&f->t, A));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +160,8 @@ int main(void)
 		cmocka_unit_test_setup(fastpath_reentry_keeps_charging, setup),
 		cmocka_unit_test_setup(sampling_charges_the_root_seen_at_exit, setup),
 		cmocka_unit_test_setup(time_going_backwards_charges_nothing, setup),
+		cmocka_unit_test_setup(exits_stay_on_the_vcpu_until_a_switch, setup),
+		cmocka_unit_test_setup(held_roots_survive_eviction, setup),
 	};
 
 	return cmocka_run_group_tests_name("acct", tests, NULL, NULL);

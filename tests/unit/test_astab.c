@@ -56,7 +56,7 @@ static void full_table_evicts_least_recently_seen(void **state)
 	gs_astab_init(&t, slots, 16, 12);
 	for (i = 1; i <= 12; i++)
 		gs_astab_get(&t, ROOT(i), 1000 + i)->last_seen = 1000 + i;
-	gs_astab_find(&t, ROOT(1))->last_seen = 5000; /* 1 is recent now */
+	gs_astab_get(&t, ROOT(1), 5000)->last_seen = 5000; /* 1 is recent now */
 	gs_astab_get(&t, ROOT(100), 6000);
 	assert_int_equal(t.count, 12);
 	assert_int_equal(t.evictions, 1);
@@ -64,6 +64,43 @@ static void full_table_evicts_least_recently_seen(void **state)
 	assert_non_null(gs_astab_find(&t, ROOT(1)));
 	for (i = 3; i <= 12; i++)
 		assert_non_null(gs_astab_find(&t, ROOT(i)));
+}
+
+/* Against a model: after every get, the live entries are exactly the
+ * 'limit' most recently got distinct roots (eviction is exact LRU, O(1)). */
+static void eviction_is_exact_lru(void **state)
+{
+	static struct gs_as slots[64];
+	static u64 last[256];
+	struct gs_astab t;
+	u32 seed = 12345, step, r, live, k;
+
+	(void)state;
+	gs_astab_init(&t, slots, 64, 48);
+	for (step = 1; step <= 20000; step++) {
+		seed = seed * 1103515245u + 12345u;
+		r = 1 + (seed >> 16) % 200;
+		gs_astab_get(&t, ROOT(r), step)->last_seen = step;
+		last[r] = step;
+		live = 0;
+		for (k = 1; k <= 200; k++) {
+			/* rank: how many roots were got more recently than k */
+			u32 newer = 0, j;
+
+			if (!last[k])
+				continue;
+			for (j = 1; j <= 200; j++)
+				newer += last[j] > last[k];
+			if (newer < 48)
+				assert_non_null(gs_astab_find(&t, ROOT(k)));
+			else
+				assert_null(gs_astab_find(&t, ROOT(k)));
+			live += newer < 48;
+		}
+		assert_int_equal(t.count, live);
+		if (step > 2000)
+			step += 97; /* the model is O(n^2): sample the rest */
+	}
 }
 
 static void churn_keeps_every_live_entry_findable(void **state)
@@ -112,6 +149,7 @@ int main(void)
 		cmocka_unit_test(slots_for_respects_load_factor),
 		cmocka_unit_test(get_inserts_once_and_find_returns_it),
 		cmocka_unit_test(full_table_evicts_least_recently_seen),
+		cmocka_unit_test(eviction_is_exact_lru),
 		cmocka_unit_test(churn_keeps_every_live_entry_findable),
 		cmocka_unit_test(snapshot_copies_live_entries),
 	};
