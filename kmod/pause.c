@@ -360,20 +360,31 @@ static long gs_pause_check(struct file *f, u32 vm_id, struct gs_pause **out)
  * steal-time and kvmclock writes; one that never ran, or was created after
  * the pause began, is not held at all).
  */
+static bool gs_all_parked(struct gs_pause *p)
+{
+	u32 k;
+
+	if ((u32)atomic_read(&p->kvm->online_vcpus) != p->nr)
+		return false;
+	for (k = 0; k < p->nr; k++)
+		if (!READ_ONCE(p->is_parked[k]))
+			return false;
+	return true;
+}
+
 static long gs_pause_check_write(struct file *f, u32 vm_id, struct gs_pause **out)
 {
 	long err = gs_pause_check(f, vm_id, out);
-	u32 k;
 
 	if (err)
 		return err;
-	if ((u32)atomic_read(&(*out)->kvm->online_vcpus) != (*out)->nr)
-		return -EBUSY;
-	for (k = 0; k < (*out)->nr; k++)
-		if (!READ_ONCE((*out)->is_parked[k]))
-			return -EBUSY;
-	return 0;
+	return gs_all_parked(*out) ? 0 : -EBUSY;
 }
+
+/* A halted vCPU counts as stopped as soon as its park is queued, and parks
+ * when the kick wakes it: a write right after PAUSE gives the parks this
+ * long (a thread asleep in its VMM never parks: EBUSY then). */
+#define GS_PARK_WAIT_MS 200
 
 /*
  * The user's bytes are copied in before the pause lock is taken (a copy
@@ -400,6 +411,10 @@ long gs_pause_write(struct file *f, struct gsched_mem *m)
 		return -EFAULT;
 	}
 	mutex_lock(&gs_pause_mutex);
+	p = gs_pause_find(m->vm_id);
+	if (p && p->owner == f && !gs_all_parked(p))
+		wait_event_interruptible_timeout(gs_pause_wq, gs_all_parked(p),
+						 msecs_to_jiffies(GS_PARK_WAIT_MS));
 	while (m->done < m->len) {
 		u64 a = m->gpa + m->done;
 		size_t n = min_t(u64, m->len - m->done, PAGE_SIZE - offset_in_page(a));
