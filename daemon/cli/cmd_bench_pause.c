@@ -9,14 +9,8 @@
 #include <string.h>
 #include <time.h>
 #include "cli/cli.h"
+#include "lib/clock.h"
 
-static unsigned long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 int cmd_bench_pause(struct cli *c, int argc, char **argv)
 {
@@ -33,7 +27,7 @@ int cmd_bench_pause(struct cli *c, int argc, char **argv)
 		return 1;
 	for (int i = 0; i < n; i++) {
 		struct gsched_pause p;
-		unsigned long long t0 = mono_ns(), t;
+		unsigned long long t0 = gs_mono_ns(), t;
 		int err = gsched_pause(&c->g, vm.vm_id, 1000, &p);
 
 		if (!err)
@@ -45,7 +39,7 @@ int cmd_bench_pause(struct cli *c, int argc, char **argv)
 			gsched_resume(&c->g, vm.vm_id);
 			return 1;
 		}
-		t = mono_ns() - t0;
+		t = gs_mono_ns() - t0;
 		sum += t;
 		stop += p.wait_ns;
 		min = t < min ? t : min;

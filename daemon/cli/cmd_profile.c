@@ -14,14 +14,8 @@
 #include "profile/isf.h"
 #include "profile/isfgen.h"
 #include "profile/want.h"
+#include "lib/clock.h"
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void print_field(const char *name, uint64_t off, uint64_t size, unsigned bit_pos,
 			unsigned bit_len, void *arg)
@@ -61,7 +55,7 @@ int cmd_profile(struct cli *c, int argc, char **argv)
 {
 	const char *in = NULL, *out = "-", *map = NULL;
 	struct isfgen g;
-	double t0 = now_s();
+	double t0 = gs_mono_s();
 	int err;
 
 	if (argc == 4 && !strcmp(argv[1], "fields"))
@@ -101,14 +95,14 @@ int cmd_profile(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "profile: symbols from %s, banner from %s\n", map, in);
 		if (isfgen_map_symbols(&g, map, in))
 			goto fail;
-		fprintf(stderr, "profile: reading BTF types (%.1fs)\n", now_s() - t0);
+		fprintf(stderr, "profile: reading BTF types (%.1fs)\n", gs_mono_s() - t0);
 		if (isfgen_btf_types(&g, in))
 			goto fail;
 	} else {
 		fprintf(stderr, "profile: reading symbols of %s\n", in);
 		if (isfgen_elf_symbols(&g, in))
 			goto fail;
-		fprintf(stderr, "profile: reading DWARF types (%.1fs)\n", now_s() - t0);
+		fprintf(stderr, "profile: reading DWARF types (%.1fs)\n", gs_mono_s() - t0);
 		if (isfgen_dwarf_types(&g, in))
 			goto fail;
 	}
@@ -120,7 +114,7 @@ int cmd_profile(struct cli *c, int argc, char **argv)
 	}
 	fprintf(stderr, "profile: %d types, %d symbols written to %s in %.1fs\n",
 		json_object_object_length(g.user_types), json_object_object_length(g.symbols),
-		strcmp(out, "-") ? out : "stdout", now_s() - t0);
+		strcmp(out, "-") ? out : "stdout", gs_mono_s() - t0);
 	isfgen_free(&g);
 	return 0;
 fail:

@@ -10,18 +10,12 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli/introspect.h"
+#include "lib/clock.h"
 
 #define MAX_TRIES 50     /* reads that found a guest lock held */
 #define MAX_EXPIRED 3    /* reads that outlived the module's pause_max_ms */
 #define PAGE_CACHE_PAGES 8192 /* 32 MiB */
 
-static unsigned long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 /* Try one profile file; 0 attached, 1 banner mismatch (try the next), -1 error.
  * Whether the guest runs the profile's kernel is seen without pausing it;
@@ -207,14 +201,14 @@ int introspect_run(struct cli *c, struct isession *s,
 			}
 			s->wait_ns = p.wait_ns;
 		}
-		t0 = mono_ns();
+		t0 = gs_mono_ns();
 		r = fn(&s->g, arg);
 		if (s->vm.vm_id) {
 			int err = gsched_resume(&c->g, s->vm.vm_id);
 
 			s->mem.generation++;
-			if (mono_ns() - t0 > s->pause_ns)
-				s->pause_ns = mono_ns() - t0;
+			if (gs_mono_ns() - t0 > s->pause_ns)
+				s->pause_ns = gs_mono_ns() - t0;
 			if (err == -ETIMEDOUT && r == LX_OK) {
 				/* the module resumed the VM while we read: read again,
 				 * a few times (a read that is always too long is not

@@ -4,25 +4,19 @@
 #include <string.h>
 #include <time.h>
 #include "linux/guest.h"
+#include "lib/clock.h"
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 void lx_budget_start(struct lx_guest *g)
 {
 	g->walk_left = LX_WALK_NODES;
-	g->walk_deadline_ns = mono_ns() + LX_WALK_MS * 1000000ULL;
+	g->walk_deadline_ns = gs_mono_ns() + LX_WALK_MS * 1000000ULL;
 }
 
 int lx_budget_take(struct lx_guest *g, const char *what)
 {
 	/* the clock is read every 64 nodes */
-	if (g->walk_left > 0 && (g->walk_left-- % 64 || mono_ns() < g->walk_deadline_ns))
+	if (g->walk_left > 0 && (g->walk_left-- % 64 || gs_mono_ns() < g->walk_deadline_ns))
 		return LX_OK;
 	snprintf(g->err, sizeof(g->err), "%s: the read's budget (%d guest structures, %d ms) is spent: guest memory malformed or hostile",
 		 what, LX_WALK_NODES, LX_WALK_MS);

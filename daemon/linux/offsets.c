@@ -4,7 +4,9 @@
  * member may have several names across kernels (6.12 renamed
  * cfs_rq.h_nr_running to h_nr_queued); sizes are checked against what the
  * readers assume, so a profile of another architecture or a broken one is
- * refused with the member it trips on.
+ * refused with the member it trips on. Members no reader uses yet are
+ * optional (run-queue editing will need them: se.on_rq, se.load.weight,
+ * cfs_rq.nr_running and curr, rq.cpu).
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,16 +42,16 @@ static const struct need needs[] = {
 	{ "task_struct", "stime", O(t_stime), 8, 0 },
 	{ "mm_struct", "pgd", O(mm_pgd), 8, 0 },
 	{ "sched_entity", "run_node", O(se_run_node), 24, 0 },
-	{ "sched_entity", "on_rq", O(se_on_rq), 0, 0 },
+	{ "sched_entity", "on_rq", O(se_on_rq), 0, 1 },
 	{ "sched_entity", "vruntime", O(se_vruntime), 8, 0 },
 	{ "sched_entity", "deadline", O(se_deadline), 8, 1 },
 	{ "sched_entity", "my_q", O(se_my_q), 8, 0 },
 	{ "sched_entity", "sum_exec_runtime", O(se_sum_exec), 8, 0 },
-	{ "sched_entity", "load.weight", O(se_weight), 8, 0 },
-	{ "cfs_rq", "nr_running|nr_queued", O(cfs_nr_running), 4, 0 },
+	{ "sched_entity", "load.weight", O(se_weight), 8, 1 },
+	{ "cfs_rq", "nr_running|nr_queued", O(cfs_nr_running), 4, 1 },
 	{ "cfs_rq", "h_nr_running|h_nr_queued", O(cfs_h_nr), 4, 0 },
 	{ "cfs_rq", "tasks_timeline.rb_root.rb_node", O(cfs_root), 8, 0 },
-	{ "cfs_rq", "curr", O(cfs_curr), 8, 0 },
+	{ "cfs_rq", "curr", O(cfs_curr), 8, 1 },
 	{ "cfs_rq", "min_vruntime|zero_vruntime", O(cfs_min_vruntime), 8, 1 },
 	{ "rq", "__lock|lock", O(rq_lock), 4, 0 },
 	{ "rq", "nr_running", O(rq_nr_running), 4, 0 },
@@ -57,7 +59,7 @@ static const struct need needs[] = {
 	{ "rq", "idle", O(rq_idle), 8, 0 },
 	{ "rq", "cfs", O(rq_cfs), 0, 0 },
 	{ "rq", "rt.rt_nr_running", O(rq_rt_nr), 4, 0 },
-	{ "rq", "cpu", O(rq_cpu), 4, 0 },
+	{ "rq", "cpu", O(rq_cpu), 4, 1 },
 	{ "rq", "nr_switches", O(rq_nr_switches), 8, 0 },
 };
 

@@ -11,7 +11,7 @@
 extern const char *const profile_want_types[];
 /* Symbols whose addresses are written ("constant_data" for linux_banner). */
 extern const char *const profile_want_symbols[];
-/* Symbols a profile must have to be usable by gschedd. */
+/* Symbols a profile must have to be usable by gschedctl's readers. */
 extern const char *const profile_need_symbols[];
 
 #endif

@@ -3,7 +3,7 @@
  * Guest memory behind one small interface (after LibVMI's drivers, with six
  * operations instead of sixty): read and write guest physical memory, vCPU
  * registers, pause and resume. Backends: an in-memory buffer (tests, images
- * loaded whole); the file and gsched.ko backends come next (issue 3).
+ * loaded whole), a file (memory images, file.c) and gsched.ko (kvm.c).
  * Everything read through it is untrusted guest data.
  */
 #ifndef GSCHED_VMI_MEM_H

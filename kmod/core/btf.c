@@ -5,12 +5,9 @@
 #define GS_BTF_MAGIC 0xeB9F
 #define GS_BTF_MAX_DEPTH 16
 
-struct gs_btf_type {
-	u32 name_off;
-	u32 info;          /* vlen 0-15, kind 24-28, kind_flag 31 */
-	u32 size_or_type;
-};
-
+/* A type record: u32 name_off, u32 info (vlen 0-15, kind 24-28, kind_flag
+ * 31), u32 size_or_type, then kind-specific data; read with rd32 (the
+ * buffer need not be aligned). */
 static u32 rd32(const u8 *p)
 {
 	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
