@@ -2,10 +2,8 @@
 /* Attaching to a Linux guest and reading its kernel memory (guest.h). */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include "linux/guest.h"
 #include "lib/clock.h"
-
 
 void lx_budget_start(struct lx_guest *g)
 {
