@@ -11,7 +11,6 @@
 #include "cli/cli.h"
 #include "lib/clock.h"
 
-
 int cmd_bench_pause(struct cli *c, int argc, char **argv)
 {
 	struct gsched_vm_info vm;

@@ -16,7 +16,6 @@
 #include "profile/want.h"
 #include "lib/clock.h"
 
-
 static void print_field(const char *name, uint64_t off, uint64_t size, unsigned bit_pos,
 			unsigned bit_len, void *arg)
 {
