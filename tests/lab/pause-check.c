@@ -79,6 +79,20 @@ static void pause_stopped_vmm(struct gsched *g, unsigned vm, int vmm_pid)
 		return;
 	}
 	msleep(300);
+	/* its vCPU threads sleep in the VMM: stopped, but not parked by gsched,
+	 * so they are not held: a write is refused */
+	if (!gsched_pause(g, vm, 1000, &p)) {
+		static char page[4096];
+		int werr = gsched_mem_rw(g, vm, 0x100000, page, sizeof(page), 0);
+
+		if (!werr)
+			werr = gsched_mem_rw(g, vm, 0x100000, page, sizeof(page), 1);
+		gsched_resume(g, vm);
+		snprintf(d, sizeof(d), "write: %s", werr ? strerror(-werr) : "done");
+		check(werr == -EBUSY, "write to a VM whose VMM is stopped refused (EBUSY: vCPUs not parked)", d);
+	} else {
+		check(0, "pause a VM whose VMM is stopped", NULL);
+	}
 	r0 = module_refcnt();
 	for (int i = 0; i < 20 && ok; i++)
 		ok = !gsched_pause(g, vm, 1000, &p) && !gsched_resume(g, vm);
