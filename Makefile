@@ -101,6 +101,7 @@ bench-introspect: $(BUILD)/bench-introspect
 
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+	@echo "== tests/lab/test-emulator-faults"; tests/lab/test-emulator-faults
 
 # Profiles of the lab's guest kernels from their DWARF, checked against pahole.
 profiles: user
