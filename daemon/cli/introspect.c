@@ -200,6 +200,7 @@ int introspect_run(struct cli *c, struct isession *s,
 				return 1;
 			}
 			s->wait_ns = p.wait_ns;
+			s->mem.generation++; /* nothing cached before this pause is of it */
 		}
 		t0 = gs_mono_ns();
 		r = fn(&s->g, arg);

@@ -29,6 +29,14 @@ int vmi_mem_cache(struct vmi_mem *m, unsigned int pages)
 	return 0;
 }
 
+/* A page's slot: the pfn hashed (Fibonacci), so that pages at a power-of-two
+ * stride (the 2 MiB steps of the banner search) spread over every slot
+ * instead of sharing a few. */
+static struct pc_slot *slot_of(struct vmi_pcache *pc, uint64_t pfn)
+{
+	return &pc->slot[((pfn * 0x9e3779b97f4a7c15ULL) >> 32) % pc->n];
+}
+
 static int backend_read(struct vmi_mem *m, uint64_t pa, void *buf, size_t len)
 {
 	m->backend_reads++;
@@ -44,7 +52,7 @@ int vmi_read(struct vmi_mem *m, uint64_t pa, void *buf, size_t len)
 	while (len) {
 		uint64_t pfn = pa / PC_PAGE, off = pa % PC_PAGE;
 		size_t n = len < PC_PAGE - off ? len : PC_PAGE - off;
-		struct pc_slot *s = &m->pc->slot[pfn % m->pc->n];
+		struct pc_slot *s = slot_of(m->pc, pfn);
 
 		if (s->valid && s->pfn == pfn && s->generation == m->generation) {
 			m->cache_hits++;
@@ -74,7 +82,7 @@ int vmi_write(struct vmi_mem *m, uint64_t pa, const void *buf, size_t len)
 {
 	if (m->pc) /* drop the pages written */
 		for (uint64_t p = pa / PC_PAGE; p <= (pa + len - 1) / PC_PAGE && len; p++)
-			m->pc->slot[p % m->pc->n].valid = 0;
+			slot_of(m->pc, p)->valid = 0;
 	return m->ops->write ? m->ops->write(m->ctx, pa, buf, len) : -ENOTSUP;
 }
 
@@ -85,6 +93,9 @@ int vmi_regs(struct vmi_mem *m, unsigned int vcpu, struct vmi_regs *out)
 
 int vmi_pause(struct vmi_mem *m)
 {
+	/* pages cached while the guest ran (the banner search) are not read
+	 * again as if they were of the pause */
+	m->generation++;
 	return m->ops->pause ? m->ops->pause(m->ctx) : 0;
 }
 

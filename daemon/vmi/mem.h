@@ -32,7 +32,7 @@ struct vmi_mem {
 	const struct vmi_mem_ops *ops;
 	void *ctx;
 	uint64_t size;       /* bytes of guest physical memory, if known */
-	uint64_t generation; /* bumped on resume: caches keyed on it go stale */
+	uint64_t generation; /* bumped on pause and resume: caches keyed on it go stale */
 	struct vmi_pcache *pc; /* page cache (vmi_mem_cache), may be NULL */
 	/* RAM ranges [start, end) for scans (memslots; [0, size) otherwise) */
 	struct vmi_range { uint64_t start, end; } ranges[32];
@@ -47,8 +47,8 @@ int vmi_pause(struct vmi_mem *m);
 int vmi_resume(struct vmi_mem *m);
 void vmi_close(struct vmi_mem *m);
 
-/* Cache whole guest pages read through 'm' (valid until the next resume);
- * 'pages' slots, direct-mapped. 0 or -ENOMEM. */
+/* Cache whole guest pages read through 'm' (valid until the next pause or
+ * resume); 'pages' slots, direct-mapped on a hash of the pfn. 0 or -ENOMEM. */
 int vmi_mem_cache(struct vmi_mem *m, unsigned int pages);
 
 /* In-memory backend over 'buf' (not copied; 'regs' may be NULL). */

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -121,6 +122,58 @@ static void test_wrong_kernel_refused(void **state)
 	teardown(f);
 }
 
+/* Profile matching (review finding 16): whether the guest runs a profile's
+ * kernel is seen without pausing it, for every candidate, and with the page
+ * cache (gschedctl's size) the banner's candidate pages are read from the
+ * guest about once, not once per profile (before the cache hashed pfns, the
+ * 2 MiB steps shared two slots of 1024 and every candidate read them all). */
+static int pauses;
+static const struct vmi_mem_ops *real_ops;
+static int counting_pause(void *ctx)
+{
+	pauses++;
+	return real_ops->pause ? real_ops->pause(ctx) : 0;
+}
+
+static void test_match_without_pause(void **state)
+{
+	struct fx *f = setup(2 << 21, 5 << 21, 40,
+			     "Linux version 6.1.0-99-amd64 (someone) (gcc) #1 SMP other\n");
+	struct vmi_mem_ops ops;
+	uint64_t first;
+	char err[512];
+
+	(void)state;
+	real_ops = f->s.m.ops;
+	ops = *real_ops;
+	ops.pause = counting_pause;
+	f->s.m.ops = &ops;
+	assert_int_equal(vmi_mem_cache(&f->s.m, 8192), 0);
+	pauses = 0;
+	assert_int_equal(lx_match(&f->s.m, f->p, err, sizeof(err)), LX_EBANNER);
+	first = f->s.m.backend_reads;
+	assert_true(first > 0);
+	for (int i = 0; i < 20; i++) /* 20 more non-matching candidates */
+		assert_int_equal(lx_match(&f->s.m, f->p, err, sizeof(err)), LX_EBANNER);
+	assert_int_equal(pauses, 0);
+	printf("banner search: %llu guest reads for the first profile, %llu for 20 more\n",
+	       (unsigned long long)first, (unsigned long long)(f->s.m.backend_reads - first));
+	assert_true(f->s.m.backend_reads - first <= first / 4);
+	f->s.m.ops = real_ops;
+	teardown(f);
+
+	f = setup(2 << 21, 5 << 21, 40, NULL); /* the profile's own kernel */
+	real_ops = f->s.m.ops;
+	ops = *real_ops;
+	ops.pause = counting_pause;
+	f->s.m.ops = &ops;
+	pauses = 0;
+	assert_int_equal(lx_match(&f->s.m, f->p, err, sizeof(err)), LX_OK);
+	assert_int_equal(pauses, 0);
+	f->s.m.ops = real_ops;
+	teardown(f);
+}
+
 static void test_locks_busy(void **state)
 {
 	struct fx *f = setup(0, 0, 40, NULL);
@@ -217,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_tasks_exact),
 		cmocka_unit_test(test_runqueues_order),
 		cmocka_unit_test(test_wrong_kernel_refused),
+		cmocka_unit_test(test_match_without_pause),
 		cmocka_unit_test(test_locks_busy),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_image_file),
