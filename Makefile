@@ -33,7 +33,8 @@ PROFILE_SRC := daemon/profile/want.c daemon/profile/isfgen.c daemon/profile/elfs
 	daemon/profile/dwarf.c daemon/profile/btfgen.c kmod/core/btf.c
 CTL_SRC := daemon/gschedctl.c daemon/cli/table.c daemon/cli/model.c daemon/cli/cmd_vms.c \
 	daemon/cli/cmd_tasks.c daemon/cli/cmd_profile.c daemon/cli/cmd_ps.c \
-	daemon/cli/cmd_runqueue.c daemon/cli/cmd_bench_pause.c daemon/cli/introspect.c daemon/lib/gsched.c daemon/vmi/kvm.c \
+	daemon/cli/cmd_runqueue.c daemon/cli/cmd_bench_pause.c daemon/cli/introspect.c daemon/lib/gsched.c \
+	daemon/lib/vmfind.c daemon/vmi/kvm.c \
 	$(PROFILE_SRC) $(GUEST_SRC)
 # libdwarf has a .pc file from 0.5 on (Debian trixie); bookworm's 20210528 has none.
 DWARF_CFLAGS := $(shell pkg-config --cflags libdwarf 2>/dev/null || echo -I/usr/include/libdwarf)
@@ -50,9 +51,10 @@ module:
 user: $(BUILD)/gschedctl $(BUILD)/abi-check $(BUILD)/pause-check $(BUILD)/memrw
 
 # Lab helpers on libgsched, run inside the emulated host.
-$(BUILD)/pause-check $(BUILD)/memrw: $(BUILD)/%: tests/lab/%.c daemon/lib/gsched.c daemon/lib/escape.c daemon/lib/*.h include/gsched/abi.h
+LIB_SRC := daemon/lib/gsched.c daemon/lib/vmfind.c daemon/lib/escape.c
+$(BUILD)/pause-check $(BUILD)/memrw: $(BUILD)/%: tests/lab/%.c $(LIB_SRC) daemon/lib/*.h include/gsched/abi.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< daemon/lib/gsched.c daemon/lib/escape.c
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_SRC)
 
 # Run inside the lab's emulated host against the loaded module.
 $(BUILD)/abi-check: tests/lab/abi-check.c include/gsched/abi.h
@@ -63,7 +65,7 @@ $(BUILD)/gschedctl: $(CTL_SRC) $(wildcard daemon/*.h daemon/*/*.h) include/gsche
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ikmod $(JSONC_CFLAGS) $(DWARF_CFLAGS) -o $@ $(CTL_SRC) $(JSONC_LIBS) $(DWARF_LIBS)
 
-TEST_SRC := $(CORE_SRC) $(GUEST_SRC) tests/synth/synth.c
+TEST_SRC := $(CORE_SRC) $(GUEST_SRC) daemon/lib/gsched.c daemon/lib/vmfind.c tests/synth/synth.c
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_SRC) $(wildcard kmod/core/*.h daemon/*/*.h tests/synth/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ikmod -Itests/synth $(JSONC_CFLAGS) -fsanitize=address,undefined -o $@ $< \

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <json-c/json.h>
 #include "lib/gsched.h"
+#include "lib/vmfind.h"
 
 struct cli {
 	bool json;

@@ -20,42 +20,19 @@ int cli_connect(struct cli *c)
 
 int cli_find_vm(struct cli *c, const char *arg, struct gsched_vm_info *out)
 {
-	struct gsched_vm_info *vms;
-	unsigned long long now;
-	char *end, name[256];
-	size_t n, i;
-	long num = strtol(arg, &end, 10);
-	int err = gsched_list_vms(&c->g, &vms, &n, &now), found = -1, named = 0;
+	char name[GS_ESCAPED_SIZE(256)];
+	int named, err = gsched_find_vm(&c->g, arg, out, &named);
 
-	if (err) {
-		fprintf(stderr, "%s: listing VMs: %s\n", c->prog, strerror(-err));
-		return -1;
-	}
-	/* An id or pid is exact; a name is taken from any VMM's command line
-	 * (any user may start one), so it must name exactly one VM. */
-	for (i = 0; i < n && found < 0; i++)
-		if (*arg && !*end && (num == (long)vms[i].vm_id || num == vms[i].pid))
-			found = (int)i;
-	for (i = 0; i < n && found < 0; i++) {
-		gsched_vm_name(vms[i].pid, name, sizeof(name));
-		named += !strcmp(arg, name);
-	}
-	for (i = 0; i < n && found < 0 && named == 1; i++) {
-		gsched_vm_name(vms[i].pid, name, sizeof(name));
-		if (!strcmp(arg, name))
-			found = (int)i;
-	}
 	gs_escape(name, sizeof(name), arg, strlen(arg));
-	if (found >= 0)
-		*out = vms[found];
-	else if (named > 1)
+	if (err == -ENOTUNIQ)
 		fprintf(stderr, "%s: VM name '%s' is ambiguous: %d VMs carry it; give the gsched VM id or the VMM's pid (see '%s vms')\n",
 			c->prog, name, named, c->prog);
-	else
+	else if (err == -ENOENT)
 		fprintf(stderr, "%s: no VM '%s' (give a gsched VM id, the VMM's pid or the VM name; see '%s vms')\n",
 			c->prog, name, c->prog);
-	free(vms);
-	return found >= 0 ? 0 : -1;
+	else if (err)
+		fprintf(stderr, "%s: listing VMs: %s\n", c->prog, strerror(-err));
+	return err ? -1 : 0;
 }
 
 void cli_print_json(struct json_object *o)

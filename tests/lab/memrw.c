@@ -12,25 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/gsched.h"
+#include "lib/vmfind.h"
 
 static unsigned find_vm(struct gsched *g, const char *arg)
 {
-	struct gsched_vm_info *vms;
-	unsigned long long now;
-	unsigned id = 0;
-	char name[256];
-	size_t n;
+	struct gsched_vm_info vm;
+	int named;
 
-	if (gsched_list_vms(g, &vms, &n, &now))
-		return 0;
-	for (size_t i = 0; i < n && !id; i++) {
-		gsched_vm_name(vms[i].pid, name, sizeof(name));
-		if (!strcmp(name, arg) || (unsigned long)vms[i].pid == strtoul(arg, NULL, 0) ||
-		    vms[i].vm_id == strtoul(arg, NULL, 0))
-			id = vms[i].vm_id;
-	}
-	free(vms);
-	return id;
+	return gsched_find_vm(g, arg, &vm, &named) ? 0 : vm.vm_id;
 }
 
 int main(int argc, char **argv)

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "lib/gsched.h"
+#include "lib/vmfind.h"
 
 static int failures;
 
@@ -157,30 +158,23 @@ static void die_while_paused(struct gsched *g, unsigned vm, int sig, const char 
 int main(int argc, char **argv)
 {
 	struct gsched g, g2;
-	struct gsched_vm_info *vms;
+	struct gsched_vm_info info;
 	struct gsched_pause p;
 	struct gsched_vcpu_regs r;
-	unsigned long long now, e0, e1, e2;
+	unsigned long long e0, e1, e2;
 	const char *why;
-	char page[4096], name[64], d[200];
-	size_t n;
+	char page[4096], d[200];
 	unsigned vm = 0;
-	int err, vmm_pid = 0;
+	int err, vmm_pid = 0, named;
 
 	if (argc != 2 || gsched_open(&g, &why) || gsched_open(&g2, &why)) {
 		fprintf(stderr, "usage: pause-check VM-NAME (as root, gsched.ko loaded)\n");
 		return 2;
 	}
-	if (gsched_list_vms(&g, &vms, &n, &now))
-		return 2;
-	for (size_t i = 0; i < n; i++) {
-		gsched_vm_name(vms[i].pid, name, sizeof(name));
-		if (!strcmp(name, argv[1])) {
-			vm = vms[i].vm_id;
-			vmm_pid = vms[i].pid;
-		}
+	if (!gsched_find_vm(&g, argv[1], &info, &named)) {
+		vm = info.vm_id;
+		vmm_pid = info.pid;
 	}
-	free(vms);
 	if (!vm) {
 		fprintf(stderr, "pause-check: no VM %s\n", argv[1]);
 		return 2;
