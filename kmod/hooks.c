@@ -42,7 +42,7 @@ static void gs_account(struct gs_vcpu *v, enum gs_event ev, u64 root)
 	raw_spin_lock_irqsave(&v->vm->lock, flags);
 	switch (ev) {
 	case GS_ENTRY:
-		gs_acct_entry(&v->vm->tab, &v->acct, root, now);
+		gs_acct_entry_switch(&v->vm->tab, &v->acct, root, now);
 		break;
 	case GS_EXIT:
 		gs_acct_exit(&v->vm->tab, &v->acct, root, now);

@@ -45,7 +45,7 @@ int gs_registry_init(void)
 	gs_as_nslots = gs_astab_slots_for(gs_max_tasks);
 	gs_vms = vzalloc(array_size(gs_max_vms, sizeof(*gs_vms)));
 	gs_vcpus = vzalloc(array_size(gs_max_vcpus, sizeof(*gs_vcpus)));
-	gs_as_pool = vzalloc(array3_size(gs_max_vms, gs_as_nslots, sizeof(*gs_as_pool)));
+	gs_as_pool = vzalloc(array3_size(gs_max_vms, GS_ASTAB_ENTRIES(gs_as_nslots), sizeof(*gs_as_pool)));
 	gs_unpin = kvcalloc(gs_max_vms, sizeof(*gs_unpin), GFP_KERNEL);
 	if (!gs_vms || !gs_vcpus || !gs_as_pool || !gs_unpin) {
 		gs_registry_exit();
@@ -106,7 +106,7 @@ static struct gs_vm *gs_vm_get_locked(struct kvm *kvm, u64 now)
 	vm = free;
 	vm->pinned = true;
 	raw_spin_lock_init(&vm->lock);
-	gs_astab_init(&vm->tab, gs_as_pool + (size_t)(vm - gs_vms) * gs_as_nslots,
+	gs_astab_init(&vm->tab, gs_as_pool + (size_t)(vm - gs_vms) * GS_ASTAB_ENTRIES(gs_as_nslots),
 		      gs_as_nslots, gs_max_tasks);
 	vm->kvm = kvm;
 	vm->id = gs_next_vm_id++;

@@ -16,32 +16,20 @@ void gs_acct_init(struct gs_vcpu_acct *v, u32 vcpu_id)
 	v->open = 0;
 }
 
-/* Charge the open interval's uncharged part to the current root (pending). */
-static void gs_acct_charge(struct gs_vcpu_acct *v, u64 now)
-{
-	u64 delta = now > v->since ? now - v->since : 0;
-
-	v->since = now;
-	v->run_ns += delta;
-	if (v->root)
-		v->pending += delta;
-}
-
 /* The current root's entry, found through the slot it was put in when it
  * can (no hashing), made the most recently seen. */
-static struct gs_as *gs_acct_current(struct gs_astab *t, struct gs_vcpu_acct *v, u64 now)
+static GS_HOT struct gs_as *gs_acct_current(struct gs_astab *t, struct gs_vcpu_acct *v, u64 now)
 {
-	struct gs_as *as = &t->slots[v->slot];
+	struct gs_as *as = &t->slots[v->slot & (t->nslots - 1)];
 
-	if (v->slot < t->nslots && as->root == v->root) {
-		gs_astab_touch(t, as);
-		return as;
-	}
-	return gs_astab_get(t, v->root, now);
+	if (as->root != v->root)
+		return gs_astab_get(t, v->root, now); /* moved, or evicted */
+	gs_astab_touch(t, as);
+	return as;
 }
 
 /* Move the pending time into the table (table locked); the root's entry. */
-static struct gs_as *gs_acct_fold(struct gs_astab *t, struct gs_vcpu_acct *v, u64 now)
+static GS_HOT struct gs_as *gs_acct_fold(struct gs_astab *t, struct gs_vcpu_acct *v, u64 now)
 {
 	struct gs_as *as;
 
@@ -57,8 +45,9 @@ static struct gs_as *gs_acct_fold(struct gs_astab *t, struct gs_vcpu_acct *v, u6
 	return as;
 }
 
-static void gs_acct_switch(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root,
-			   u64 now)
+/* 'root' becomes current: the old one's time folded and no longer held. */
+static GS_HOT void gs_acct_switch(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root,
+				  u64 now)
 {
 	struct gs_as *as = gs_acct_fold(t, v, now);
 
@@ -76,22 +65,8 @@ static void gs_acct_switch(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root,
 	}
 }
 
-bool gs_acct_entry_fast(struct gs_vcpu_acct *v, u64 root, u64 now)
+void gs_acct_entry_switch(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now)
 {
-	if (root && root != v->root)
-		return false;
-	v->entries++;
-	if (!v->open) {
-		v->open = 1;
-		v->since = now;
-	}
-	return true;
-}
-
-void gs_acct_entry(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now)
-{
-	if (gs_acct_entry_fast(v, root, now))
-		return;
 	v->entries++;
 	if (!v->open) {
 		v->open = 1;
@@ -102,15 +77,6 @@ void gs_acct_entry(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now
 		gs_acct_charge(v, now);
 	}
 	gs_acct_switch(t, v, root, now);
-}
-
-bool gs_acct_exit_fast(struct gs_vcpu_acct *v, u64 root, u64 now)
-{
-	if (root && root != v->root)
-		return false;
-	if (v->open)
-		gs_acct_charge(v, now);
-	return true;
 }
 
 /* Sampling attributes the time since the last checkpoint to the root seen

@@ -37,15 +37,52 @@ struct gs_vcpu_acct {
 
 void gs_acct_init(struct gs_vcpu_acct *v, u32 vcpu_id);
 
-/* Lock-free, from the vCPU's own thread: true if the event is accounted;
- * false (nothing changed) if it needs the table: then call the full
- * version below with the table locked. */
-bool gs_acct_entry_fast(struct gs_vcpu_acct *v, u64 root, u64 now);
-bool gs_acct_exit_fast(struct gs_vcpu_acct *v, u64 root, u64 now);
+/* Charge the open interval's uncharged part to the current root (pending). */
+static inline void gs_acct_charge(struct gs_vcpu_acct *v, u64 now)
+{
+	u64 delta = now > v->since ? now - v->since : 0;
+
+	v->since = now;
+	v->run_ns += delta;
+	if (v->root)
+		v->pending += delta;
+}
+
+/* Lock-free, from the vCPU's own thread (inline: every VM entry and exit
+ * calls them): true if the event is accounted; false (nothing changed) if
+ * it needs the table: then call the full version below with the table
+ * locked. */
+static inline bool gs_acct_entry_fast(struct gs_vcpu_acct *v, u64 root, u64 now)
+{
+	if (root && root != v->root)
+		return false;
+	v->entries++;
+	if (!v->open) {
+		v->open = 1;
+		v->since = now;
+	}
+	return true;
+}
+
+static inline bool gs_acct_exit_fast(struct gs_vcpu_acct *v, u64 root, u64 now)
+{
+	if (root && root != v->root)
+		return false;
+	if (v->open)
+		gs_acct_charge(v, now);
+	return true;
+}
 
 /* Full versions, table locked. */
+/* VM entry at 'now' with another root than the current one (after
+ * gs_acct_entry_fast said so). */
+void gs_acct_entry_switch(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now);
 /* VM entry at 'now'; 'root' is the guest root at entry, 0 if unknown. */
-void gs_acct_entry(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now);
+static inline void gs_acct_entry(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now)
+{
+	if (!gs_acct_entry_fast(v, root, now))
+		gs_acct_entry_switch(t, v, root, now);
+}
 /*
  * VM exit at 'now'; 'root' is the guest root observed there (sampling), 0 if
  * unknown (exact mode: it cannot have changed without an exit). Charges the

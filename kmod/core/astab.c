@@ -14,13 +14,6 @@ u64 gs_cr3_root(u64 cr3)
 	return cr3 & GS_ROOT_MASK;
 }
 
-static u32 gs_hash(u64 root, u32 mask)
-{
-	u64 h = (root >> 12) * 0x9e3779b97f4a7c15ULL;
-
-	return (u32)(h >> 32) & mask;
-}
-
 u32 gs_astab_slots_for(u32 limit)
 {
 	u32 n = 2;
@@ -36,39 +29,14 @@ void gs_astab_init(struct gs_astab *t, struct gs_as *slots, u32 nslots, u32 limi
 
 	t->slots = slots;
 	t->nslots = nslots;
+	for (t->shift = 64, i = nslots; i > 1; i >>= 1)
+		t->shift--;
 	t->limit = limit && limit < nslots - nslots / 4 ? limit : nslots - nslots / 4;
 	t->count = 0;
 	t->evictions = 0;
-	t->lru_head = t->lru_tail = GS_AS_NIL;
-	for (i = 0; i < nslots; i++)
+	for (i = 0; i <= nslots; i++)
 		slots[i].root = 0;
-}
-
-static void gs_lru_unlink(struct gs_astab *t, u32 i)
-{
-	struct gs_as *a = &t->slots[i];
-
-	if (a->lru_prev != GS_AS_NIL)
-		t->slots[a->lru_prev].lru_next = a->lru_next;
-	else
-		t->lru_head = a->lru_next;
-	if (a->lru_next != GS_AS_NIL)
-		t->slots[a->lru_next].lru_prev = a->lru_prev;
-	else
-		t->lru_tail = a->lru_prev;
-}
-
-static void gs_lru_push_head(struct gs_astab *t, u32 i)
-{
-	struct gs_as *a = &t->slots[i];
-
-	a->lru_prev = GS_AS_NIL;
-	a->lru_next = t->lru_head;
-	if (t->lru_head != GS_AS_NIL)
-		t->slots[t->lru_head].lru_prev = i;
-	else
-		t->lru_tail = i;
-	t->lru_head = i;
+	slots[nslots].lru_prev = slots[nslots].lru_next = nslots; /* empty list */
 }
 
 /* The entry now in slot 'to' was moved there: repoint its neighbours. */
@@ -76,29 +44,8 @@ static void gs_lru_moved(struct gs_astab *t, u32 to)
 {
 	struct gs_as *a = &t->slots[to];
 
-	if (a->lru_prev != GS_AS_NIL)
-		t->slots[a->lru_prev].lru_next = to;
-	else
-		t->lru_head = to;
-	if (a->lru_next != GS_AS_NIL)
-		t->slots[a->lru_next].lru_prev = to;
-	else
-		t->lru_tail = to;
-}
-
-struct gs_as *gs_astab_find(struct gs_astab *t, u64 root)
-{
-	u32 mask = t->nslots - 1, i = gs_hash(root, mask), n;
-
-	if (!root)
-		return NULL;
-	for (n = 0; n < t->nslots; n++, i = (i + 1) & mask) {
-		if (t->slots[i].root == root)
-			return &t->slots[i];
-		if (!t->slots[i].root)
-			return NULL;
-	}
-	return NULL;
+	t->slots[a->lru_prev].lru_next = to;
+	t->slots[a->lru_next].lru_prev = to;
 }
 
 /* Remove slot i, shifting later members of its probe run back. */
@@ -111,7 +58,7 @@ static void gs_astab_remove(struct gs_astab *t, u32 i)
 		j = (j + 1) & mask;
 		if (!t->slots[j].root)
 			break;
-		home = gs_hash(t->slots[j].root, mask);
+		home = gs_hash(t, t->slots[j].root);
 		/* Move j into the hole i unless its home lies cyclically in (i, j]. */
 		if (((j - home) & mask) >= ((j - i) & mask)) {
 			t->slots[i] = t->slots[j];
@@ -127,43 +74,28 @@ static void gs_astab_remove(struct gs_astab *t, u32 i)
  * seen of all if every one is held). */
 static void gs_astab_evict_lru(struct gs_astab *t)
 {
-	u32 i = t->lru_tail, n;
+	u32 anchor = t->nslots, i = t->slots[anchor].lru_prev, n;
 
-	for (n = 0; i != GS_AS_NIL && t->slots[i].held && n < t->count; n++)
+	for (n = 0; i != anchor && t->slots[i].held && n < t->count; n++)
 		i = t->slots[i].lru_prev;
-	if (i == GS_AS_NIL || n == t->count)
-		i = t->lru_tail;
-	if (i != GS_AS_NIL) {
+	if (i == anchor || n == t->count)
+		i = t->slots[anchor].lru_prev;
+	if (i != anchor) {
 		gs_astab_remove(t, i);
 		t->evictions++;
 	}
 }
 
-void gs_astab_touch(struct gs_astab *t, struct gs_as *as)
-{
-	u32 i = (u32)(as - t->slots);
-
-	if (t->lru_head != i) {
-		gs_lru_unlink(t, i);
-		gs_lru_push_head(t, i);
-	}
-}
-
-struct gs_as *gs_astab_get(struct gs_astab *t, u64 root, u64 now)
+struct gs_as *gs_astab_insert(struct gs_astab *t, u64 root, u64 now)
 {
 	u32 mask = t->nslots - 1, i;
 	struct gs_as *as;
 
 	if (!root)
 		return NULL;
-	as = gs_astab_find(t, root);
-	if (as) {
-		gs_astab_touch(t, as);
-		return as;
-	}
 	if (t->count >= t->limit)
 		gs_astab_evict_lru(t);
-	for (i = gs_hash(root, mask); t->slots[i].root; i = (i + 1) & mask)
+	for (i = gs_hash(t, root); t->slots[i].root; i = (i + 1) & mask)
 		;
 	as = &t->slots[i];
 	as->root = root;

@@ -20,4 +20,8 @@ typedef uint64_t u64;
 typedef int32_t s32;
 #endif
 
+/* Inlined into every caller: the few helpers of the CR3-switch path, each
+ * called from several places (a call costs as much as their body). */
+#define GS_HOT inline __attribute__((__always_inline__))
+
 #endif

@@ -10,7 +10,8 @@
  *           another root after an exit)
  *   new     CR3 switches to address spaces not in the table (each evicts
  *           the least recently seen)
- *   loop    the loop alone (subtracted)
+ *   loop, loop-switch, loop-new
+ *           the loops alone, with the roots they compute (subtracted)
  *   core-bench PHASE LIMIT [EVENTS]
  */
 #include <stdio.h>
@@ -39,11 +40,17 @@ __attribute__((noinline)) void bench_events(struct gs_astab *t, struct gs_vcpu_a
 		 * phase "exit", added by the caller) */
 		for (i = 0; i < n; i++)
 			if (!gs_acct_entry_fast(v, ROOT(1 + (i * 7919u) % limit), now += 1000))
-				gs_acct_entry(t, v, ROOT(1 + (i * 7919u) % limit), now);
+				gs_acct_entry_switch(t, v, ROOT(1 + (i * 7919u) % limit), now);
 	} else if (!strcmp(phase, "new")) {
 		for (i = 0; i < n; i++)
 			if (!gs_acct_entry_fast(v, ROOT(limit + 1 + i), now += 1000))
-				gs_acct_entry(t, v, ROOT(limit + 1 + i), now);
+				gs_acct_entry_switch(t, v, ROOT(limit + 1 + i), now);
+	} else if (!strcmp(phase, "loop-switch")) { /* the roots "switch" uses */
+		for (i = 0; i < n; i++)
+			sink += ROOT(1 + (i * 7919u) % limit) + (now += 1000);
+	} else if (!strcmp(phase, "loop-new")) {
+		for (i = 0; i < n; i++)
+			sink += ROOT(limit + 1 + i) + (now += 1000);
 	} else {
 		for (i = 0; i < n; i++)
 			sink += now += 1000;
@@ -58,13 +65,13 @@ int main(int argc, char **argv)
 	struct gs_as *slots;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: core-bench exit|switch|new|loop LIMIT [EVENTS]\n");
+		fprintf(stderr, "usage: core-bench exit|switch|new|loop|loop-switch|loop-new LIMIT [EVENTS]\n");
 		return 2;
 	}
 	limit = (u32)strtoul(argv[2], NULL, 0);
 	n = argc > 3 ? (u32)strtoul(argv[3], NULL, 0) : 200000;
 	nslots = gs_astab_slots_for(limit);
-	slots = calloc(nslots, sizeof(*slots));
+	slots = calloc(GS_ASTAB_ENTRIES(nslots), sizeof(*slots));
 	if (!slots)
 		return 1;
 	gs_astab_init(&t, slots, nslots, limit);

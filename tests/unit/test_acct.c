@@ -12,7 +12,7 @@
 #define B 0x2000ULL
 
 struct fx {
-	struct gs_as slots[16];
+	struct gs_as slots[GS_ASTAB_ENTRIES(16)];
 	struct gs_astab t;
 	struct gs_vcpu_acct v;
 };

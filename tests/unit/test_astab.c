@@ -28,7 +28,7 @@ static void slots_for_respects_load_factor(void **state)
 
 static void get_inserts_once_and_find_returns_it(void **state)
 {
-	struct gs_as slots[16];
+	struct gs_as slots[GS_ASTAB_ENTRIES(16)];
 	struct gs_astab t;
 	struct gs_as *a;
 
@@ -48,7 +48,7 @@ static void get_inserts_once_and_find_returns_it(void **state)
 
 static void full_table_evicts_least_recently_seen(void **state)
 {
-	struct gs_as slots[16];
+	struct gs_as slots[GS_ASTAB_ENTRIES(16)];
 	struct gs_astab t;
 	u32 i;
 
@@ -70,7 +70,7 @@ static void full_table_evicts_least_recently_seen(void **state)
  * 'limit' most recently got distinct roots (eviction is exact LRU, O(1)). */
 static void eviction_is_exact_lru(void **state)
 {
-	static struct gs_as slots[64];
+	static struct gs_as slots[GS_ASTAB_ENTRIES(64)];
 	static u64 last[256];
 	struct gs_astab t;
 	u32 seed = 12345, step, r, live, k;
@@ -105,7 +105,7 @@ static void eviction_is_exact_lru(void **state)
 
 static void churn_keeps_every_live_entry_findable(void **state)
 {
-	struct gs_as slots[64];
+	struct gs_as slots[GS_ASTAB_ENTRIES(64)];
 	struct gs_astab t;
 	u32 i, j, found;
 
@@ -129,7 +129,7 @@ static void churn_keeps_every_live_entry_findable(void **state)
 
 static void snapshot_copies_live_entries(void **state)
 {
-	struct gs_as slots[16], out[16];
+	struct gs_as slots[GS_ASTAB_ENTRIES(16)], out[16];
 	struct gs_astab t;
 
 	(void)state;
