@@ -48,7 +48,7 @@ all: module user
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-user: $(BUILD)/gschedctl $(BUILD)/abi-check $(BUILD)/pause-check $(BUILD)/memrw
+user: $(BUILD)/gschedctl $(BUILD)/abi-check $(BUILD)/pause-check $(BUILD)/memrw $(BUILD)/pools-full
 
 # Lab helpers on libgsched, run inside the emulated host.
 LIB_SRC := daemon/lib/gsched.c daemon/lib/vmfind.c daemon/lib/escape.c
@@ -57,6 +57,10 @@ $(BUILD)/pause-check $(BUILD)/memrw: $(BUILD)/%: tests/lab/%.c $(LIB_SRC) daemon
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_SRC)
 
 # Run inside the lab's emulated host against the loaded module.
+$(BUILD)/pools-full: tests/lab/pools-full.c tests/lab/tinyvm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
 $(BUILD)/abi-check: tests/lab/abi-check.c include/gsched/abi.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
@@ -118,7 +122,7 @@ lab-full: user profiles $(BUILD)/tests/nested-guest
 	tests/lab/check-all --full
 
 # The lab guest's own guest (tests/lab/nested-guest.c), static for its initramfs.
-$(BUILD)/tests/nested-guest: tests/lab/nested-guest.c
+$(BUILD)/tests/nested-guest: tests/lab/nested-guest.c tests/lab/tinyvm.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $<
 check: unit fuzz bench-introspect profiles lab-check

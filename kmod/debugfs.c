@@ -38,6 +38,12 @@ static int gs_state_show(struct seq_file *m, void *unused)
 		 * not ask for: 0 unless gsched's intercept leaked into vmcb02 */
 		seq_printf(m, "nested_cr3_exits %lld\n",
 			   (long long)atomic64_read(&gs_nested_cr3_exits));
+		/* vCPU discoveries that took the registry lock, and those
+		 * that found the pools full: not one per VM entry of an
+		 * untracked vCPU, once per freed slot at most */
+		seq_printf(m, "discover_scans %lld discover_full %lld\n",
+			   (long long)atomic64_read(&gs_discover_scans),
+			   (long long)atomic64_read(&gs_discover_full));
 		n = gs_snapshot_vms(vms, gs_max_vms, &total);
 		for (i = 0; i < n; i++)
 			gs_show_vm(m, &vms[i], as, gs_max_tasks);

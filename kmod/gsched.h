@@ -55,6 +55,8 @@ int gs_registry_init(void);
 void gs_registry_exit(void);
 struct gs_vcpu *gs_vcpu_lookup(struct kvm_vcpu *kvcpu);
 struct gs_vcpu *gs_vcpu_discover(struct kvm_vcpu *kvcpu);
+extern atomic64_t gs_discover_scans, gs_discover_full;
+extern u32 *gs_vm_pos;
 /* The vCPU whose accounting interval is open on this CPU (hooks.c). */
 DECLARE_PER_CPU(struct gs_vcpu *, gs_open_vcpu);
 /* Kick every live vCPU we armed so its next entry disarms; returns how many. */

@@ -35,10 +35,13 @@ static DECLARE_WORK(gs_reclaim_work, gs_reclaim_fn);
 static void gs_liveness_fn(struct work_struct *w);
 static DECLARE_DELAYED_WORK(gs_liveness_work, gs_liveness_fn);
 static struct kvm **gs_unpin;          /* the liveness poll's scratch list */
+u32 *gs_vm_pos;                         /* gs_snapshot_vms' scratch (gs_reg_lock) */
 /* Bumped when slots are freed; discovery that failed for want of a slot
  * is not retried until it changes. */
 static atomic_t gs_reg_gen = ATOMIC_INIT(0);
 static int gs_full_gen = -1;
+/* debugfs: discoveries that took gs_reg_lock, and that found no slot */
+atomic64_t gs_discover_scans, gs_discover_full;
 
 int gs_registry_init(void)
 {
@@ -47,7 +50,8 @@ int gs_registry_init(void)
 	gs_vcpus = vzalloc(array_size(gs_max_vcpus, sizeof(*gs_vcpus)));
 	gs_as_pool = vzalloc(array3_size(gs_max_vms, GS_ASTAB_ENTRIES(gs_as_nslots), sizeof(*gs_as_pool)));
 	gs_unpin = kvcalloc(gs_max_vms, sizeof(*gs_unpin), GFP_KERNEL);
-	if (!gs_vms || !gs_vcpus || !gs_as_pool || !gs_unpin) {
+	gs_vm_pos = kvcalloc(gs_max_vms, sizeof(*gs_vm_pos), GFP_KERNEL);
+	if (!gs_vms || !gs_vcpus || !gs_as_pool || !gs_unpin || !gs_vm_pos) {
 		gs_registry_exit();
 		return -ENOMEM;
 	}
@@ -70,6 +74,8 @@ void gs_registry_exit(void)
 		}
 	kvfree(gs_unpin);
 	gs_unpin = NULL;
+	kvfree(gs_vm_pos);
+	gs_vm_pos = NULL;
 	vfree(gs_as_pool);
 	vfree(gs_vcpus);
 	vfree(gs_vms);
@@ -129,6 +135,7 @@ struct gs_vcpu *gs_vcpu_discover(struct kvm_vcpu *kvcpu)
 
 	if (READ_ONCE(gs_full_gen) == gen)
 		return NULL; /* no slot was freed since the last failure */
+	atomic64_inc(&gs_discover_scans);
 	raw_spin_lock_irqsave(&gs_reg_lock, flags);
 	v = gs_vcpu_lookup(kvcpu);
 	if (v)
@@ -149,8 +156,10 @@ struct gs_vcpu *gs_vcpu_discover(struct kvm_vcpu *kvcpu)
 		hash_add_rcu(gs_vcpu_hash, &v->hnode, (unsigned long)kvcpu);
 		break;
 	}
-	if (!v)
+	if (!v) {
 		WRITE_ONCE(gs_full_gen, gen);
+		atomic64_inc(&gs_discover_full);
+	}
 	if (!v && !warned) {
 		warned = true;
 		pr_warn_ratelimited(GS_NAME ": registry full (max_vms=%u max_vcpus=%u); new VMs are not tracked\n",

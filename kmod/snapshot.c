@@ -11,7 +11,6 @@
 static void gs_vm_info(struct gs_vm *vm, struct gsched_vm_info *o)
 {
 	unsigned long flags;
-	unsigned int i;
 
 	memset(o, 0, sizeof(*o));
 	o->vm_id = vm->id;
@@ -22,26 +21,38 @@ static void gs_vm_info(struct gs_vm *vm, struct gsched_vm_info *o)
 	raw_spin_lock_irqsave(&vm->lock, flags);
 	o->nr_tasks = vm->tab.count;
 	o->evictions = vm->tab.evictions;
-	for (i = 0; i < gs_max_vcpus; i++)
-		if (gs_vcpus[i].state == GS_LIVE && gs_vcpus[i].vm == vm)
-			o->cpu_ns += gs_vcpus[i].acct.run_ns;
 	raw_spin_unlock_irqrestore(&vm->lock, flags);
 }
 
+/* One pass over the VMs and one over the vCPUs (O(max_vms + max_vcpus)
+ * with interrupts off, not their product): each live vCPU's CPU time is
+ * added to its VM's copy, found through gs_vm_pos. */
 u32 gs_snapshot_vms(struct gsched_vm_info *out, u32 max, u32 *total)
 {
 	unsigned long flags;
 	unsigned int i;
-	u32 n = 0;
+	u32 n = 0, p;
 
 	*total = 0;
 	raw_spin_lock_irqsave(&gs_reg_lock, flags);
 	for (i = 0; i < gs_max_vms; i++) {
+		gs_vm_pos[i] = U32_MAX;
 		if (gs_vms[i].state != GS_LIVE)
 			continue;
-		if (n < max)
-			gs_vm_info(&gs_vms[i], &out[n++]);
+		if (n < max) {
+			gs_vm_info(&gs_vms[i], &out[n]);
+			gs_vm_pos[i] = n++;
+		}
 		(*total)++;
+	}
+	for (i = 0; i < gs_max_vcpus; i++) {
+		struct gs_vcpu *v = &gs_vcpus[i];
+
+		if (v->state != GS_LIVE)
+			continue;
+		p = gs_vm_pos[v->vm - gs_vms];
+		if (p != U32_MAX)
+			out[p].cpu_ns += READ_ONCE(v->acct.run_ns);
 	}
 	raw_spin_unlock_irqrestore(&gs_reg_lock, flags);
 	return n;

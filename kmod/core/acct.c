@@ -104,15 +104,6 @@ void gs_acct_sched_out(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64
 	v->open = 0;
 }
 
-void gs_acct_release(struct gs_astab *t, struct gs_vcpu_acct *v, u64 now)
-{
-	struct gs_as *as = gs_acct_fold(t, v, now);
-
-	if (as && as->held)
-		as->held--;
-	v->root = 0;
-}
-
 u64 gs_acct_lend(struct gs_astab *t, const struct gs_vcpu_acct *v)
 {
 	/* 'pending' grows on the vCPU's thread meanwhile: read it once */

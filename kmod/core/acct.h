@@ -92,8 +92,6 @@ static inline void gs_acct_entry(struct gs_astab *t, struct gs_vcpu_acct *v, u64
 void gs_acct_exit(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now);
 /* The host deschedules the vCPU thread at 'now': charge, fold and close. */
 void gs_acct_sched_out(struct gs_astab *t, struct gs_vcpu_acct *v, u64 root, u64 now);
-/* The vCPU goes away: its root is no longer held (table locked). */
-void gs_acct_release(struct gs_astab *t, struct gs_vcpu_acct *v, u64 now);
 
 /* Readers, table locked: count v's pending time into its root's entry for
  * the length of a copy (returns what was lent), then take it back. */

@@ -131,8 +131,9 @@ static void exits_stay_on_the_vcpu_until_a_switch(void **state)
 	assert_false(gs_acct_exit_fast(&f->v, A, 1200)); /* sampling saw another root */
 }
 
-/* A root a vCPU runs is not evicted while it is held, however many other
- * address spaces come and go; once released, it ages out as usual. */
+/* A root a vCPU runs is not evicted while it is held (a deschedule keeps
+ * it held), however many other address spaces come and go; once the vCPU
+ * switches away, it ages out as usual. */
 static void held_roots_survive_eviction(void **state)
 {
 	struct fx *f = *state;
@@ -146,7 +147,7 @@ static void held_roots_survive_eviction(void **state)
 	assert_true(f->t.evictions > 0);
 	gs_acct_sched_out(&f->t, &f->v, 0, 5000);
 	assert_int_equal(cpu(f, A), 5000);
-	gs_acct_release(&f->t, &f->v, 5000);
+	gs_acct_entry(&f->t, &f->v, B, 5000);      /* vCPU 3 moves on: A is let go */
 	for (u64 r = 101; r <= 120; r++)
 		gs_acct_entry(&f->t, &w, (r + 16) << 12, 5000 + r);
 	assert_null(gs_astab_find(&f->t, A));
