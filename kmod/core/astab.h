@@ -27,7 +27,6 @@ struct gs_as {
 			    * a shift of its offset, not a division */
 };
 
-
 struct gs_astab {
 	struct gs_as *slots;
 	u32 nslots;        /* power of two */
