@@ -149,6 +149,19 @@ static long gs_regs(struct file *file, void __user *arg)
 	return err;
 }
 
+static long gs_call(struct file *file, void __user *arg)
+{
+	struct gsched_call c;
+	long err;
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	err = gs_pause_call(file, &c);
+	if (copy_to_user(arg, &c, sizeof(c)))
+		return -EFAULT;
+	return err;
+}
+
 static long gs_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	switch (cmd) {
@@ -167,6 +180,8 @@ static long gs_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return gs_pause_ioctl(file, cmd, (void __user *)arg);
 	case GSCHED_IOC_VCPU_REGS:
 		return gs_regs(file, (void __user *)arg);
+	case GSCHED_IOC_CALL:
+		return gs_call(file, (void __user *)arg);
 	}
 	return -ENOTTY;
 }

@@ -39,6 +39,7 @@ struct gs_vcpu {
 	pid_t tid;
 	u32 flags;                /* GSCHED_VCPU_*; written by the vCPU thread */
 	enum gs_state state;      /* under gs_reg_lock */
+	struct gs_gcall *call;    /* a guest call running on it (gcall.c); its thread's */
 };
 
 /* Module parameters and what load time decided. */
@@ -81,11 +82,30 @@ long gs_guest_read(u32 vm_id, u64 gpa, void __user *ubuf, u64 len, u64 *done);
 int gs_guest_write_page(struct kvm *kvm, u64 gpa, const void *kbuf, size_t len);
 
 /* pause.c: pauses belong to the /dev/gsched file that took them. */
+struct gs_pause;
+struct gs_gcall;
+void gs_pause_get(struct gs_pause *p);
+void gs_pause_put(struct gs_pause *p);
+struct kvm_vcpu *gs_pause_vcpu(struct gs_pause *p, u32 idx);
+struct gs_gcall *gs_park_hold(struct gs_pause *p, u32 idx);
+long gs_pause_call(struct file *f, struct gsched_call *c);
 long gs_pause(struct file *f, struct gsched_pause *a);
 long gs_resume(struct file *f, u32 vm_id);
 void gs_pause_release(struct file *f);
 long gs_pause_write(struct file *f, struct gsched_mem *m);
 long gs_pause_regs(struct file *f, struct gsched_vcpu_regs *r);
+
+/* gcall.c: calls made by the guest's kernel for gsched. */
+struct gs_gcall *gs_gcall_new(struct gs_pause *p, u32 idx, const struct gsched_call *c);
+long gs_gcall_wait(struct gs_gcall *g, u32 timeout_ms, struct gsched_call *c);
+void gs_gcall_put(struct gs_gcall *g);
+void gs_gcall_start(struct gs_gcall *g);
+void gs_gcall_exit(struct gs_vcpu *v, struct kvm_vcpu *kvcpu);
+void gs_gcall_abandon(struct gs_vcpu *v);
+/* svm.c: could the guest take an interrupt where this parked vCPU is?
+ * Did it exit on a HLT at rip with this rsp and interrupts off? */
+bool gs_svm_callable(struct kvm_vcpu *kvcpu);
+bool gs_svm_hlt_at(struct kvm_vcpu *kvcpu, u64 rip, u64 rsp, u64 *rax);
 
 /* hooks.c */
 int gs_hooks_init(void);

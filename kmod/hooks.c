@@ -3,7 +3,8 @@
  * The KVM and scheduler hooks, none of which patch KVM:
  *  - kvm_entry (exported tracepoint): discovers vCPUs, (re)arms the SVM CR3
  *    intercept, opens an accounting interval, notes the address space (exact);
- *  - kvm_exit (exported tracepoint): charges the time so far, samples CR3;
+ *  - kvm_exit (exported tracepoint): charges the time so far, samples CR3,
+ *    and sees a guest call return (gcall.c);
  *  - sched_switch (vmlinux tracepoint): closes the interval when the host
  *    deschedules the vCPU thread (preemption, a halted vCPU blocking, a wait
  *    in the VMM after KVM_RUN returned), so that time is never charged;
@@ -89,6 +90,8 @@ static void gs_on_kvm_exit(void *data, GS_TP_KVM_EXIT_ARGS)
 
 	if (!v)
 		return;
+	if (unlikely(READ_ONCE(v->call)))
+		gs_gcall_exit(v, vcpu);
 	if (gs_vendor == GS_VENDOR_SVM && gs_mode == GSCHED_MODE_EXACT)
 		gs_svm_exit(vcpu);
 	if (gs_mode == GSCHED_MODE_SAMPLING)

@@ -139,6 +139,23 @@ static bool gs_check_size(struct gs_btf_file *f, const char *type, size_t want)
 	return true;
 }
 
+/* A private struct gsched only passes a buffer for: at most 'max' bytes. */
+static bool gs_check_at_most(struct gs_btf_file *f, const char *type, size_t max)
+{
+	u32 id, size;
+
+	if (gs_btf_find(&f->btf, GS_BTF_STRUCT, type, &id) ||
+	    gs_btf_size(&f->btf, id, &size) || size > max) {
+		pr_err(GS_NAME ": struct %s is missing or over %zu bytes in the running %s (compat %s)\n",
+		       type, max, f->name, GS_COMPAT_NAME);
+		return false;
+	}
+	return true;
+}
+
+#define GS_ARCH(f, m) gs_check_member(f, "kvm_vcpu_arch", #m, \
+				      offsetof(struct kvm_vcpu_arch, m))
+
 static bool gs_check_proto(struct gs_btf_file *f, const char *tp,
 			   const char *const *want, u32 nwant)
 {
@@ -193,6 +210,23 @@ int gs_layout_check(void)
 	ok &= gs_check_member(&kvm, "kvm_vcpu_arch", "hflags", offsetof(struct kvm_vcpu_arch, hflags));
 	ok &= gs_check_member(&kvm, "kvm_vcpu_arch", "guest_state_protected",
 			      offsetof(struct kvm_vcpu_arch, guest_state_protected));
+	/* read by pause.c, written by gcall.c */
+	ok &= GS_ARCH(&kvm, regs);
+	ok &= GS_ARCH(&kvm, regs_avail);
+	ok &= GS_ARCH(&kvm, regs_dirty);
+	ok &= GS_ARCH(&kvm, cr0);
+	ok &= GS_ARCH(&kvm, cr4);
+	ok &= GS_ARCH(&kvm, efer);
+	ok &= GS_ARCH(&kvm, mp_state);
+	ok &= GS_ARCH(&kvm, exception);
+	ok &= GS_ARCH(&kvm, exception_vmexit);
+	ok &= GS_ARCH(&kvm, interrupt);
+	ok &= GS_ARCH(&kvm, nmi_injected);
+	ok &= gs_check_member(&kvm, "kvm_queued_exception", "pending",
+			      offsetof(struct kvm_queued_exception, pending));
+	ok &= gs_check_member(&kvm, "kvm_queued_exception", "injected",
+			      offsetof(struct kvm_queued_exception, injected));
+	ok &= gs_check_at_most(&kvm, "x86_exception", sizeof(struct gs_x86_exception));
 	if (gs_vendor == GS_VENDOR_SVM) {
 		ok &= gs_check_member(&amd, "vcpu_svm", "vcpu", offsetof(struct gs_vcpu_svm, vcpu));
 		ok &= gs_check_member(&amd, "vcpu_svm", "vmcb", offsetof(struct gs_vcpu_svm, vmcb));

@@ -49,6 +49,9 @@ struct gs_pause {
 	struct kvm_vcpu **vcpus;
 	struct task_struct **tasks;  /* referenced; NULL: the vCPU never ran */
 	u8 *queued, *is_parked;
+	u8 *in_kvm;                  /* parked inside KVM_RUN (vCPU loaded) */
+	struct gs_gcall *act;        /* a guest call handed to vCPU act_idx */
+	s32 act_idx;                 /* -1: none */
 };
 
 struct gs_park {
@@ -73,13 +76,69 @@ static void gs_pause_free(struct kref *ref)
 	kfree(p->tasks);
 	kfree(p->queued);
 	kfree(p->is_parked);
+	kfree(p->in_kvm);
 	kfree(p);
+}
+
+void gs_pause_get(struct gs_pause *p)
+{
+	kref_get(&p->ref);
+}
+
+void gs_pause_put(struct gs_pause *p)
+{
+	kref_put(&p->ref, gs_pause_free);
+}
+
+struct kvm_vcpu *gs_pause_vcpu(struct gs_pause *p, u32 idx)
+{
+	return p->vcpus[idx];
+}
+
+static bool gs_park_woken(struct gs_pause *p, u32 idx)
+{
+	return !READ_ONCE(p->active) || READ_ONCE(p->act_idx) == (s32)idx;
+}
+
+/*
+ * Hold the calling vCPU thread (vCPU idx of pause p) while p is in force.
+ * Returns a guest call handed to this vCPU (gcall.c), which the caller
+ * makes it run; NULL when the pause ended or expired.
+ */
+struct gs_gcall *gs_park_hold(struct gs_pause *p, u32 idx)
+{
+	struct gs_gcall *act = NULL;
+	s64 left;
+
+	if (!READ_ONCE(p->active) || (current->flags & PF_EXITING))
+		return NULL;
+	left = (s64)(p->deadline_ns - ktime_get_ns());
+	WRITE_ONCE(p->in_kvm[idx], kvm_get_running_vcpu() == p->vcpus[idx]);
+	WRITE_ONCE(p->is_parked[idx], 1);
+	atomic_inc(&p->parked);
+	wake_up_all(&gs_pause_wq);
+	if (left > 0)
+		wait_event_killable_timeout(gs_pause_wq, gs_park_woken(p, idx),
+					    nsecs_to_jiffies(left) + 1);
+	if (READ_ONCE(p->active) && !fatal_signal_pending(current) &&
+	    cmpxchg(&p->act_idx, (s32)idx, -1) == (s32)idx) {
+		act = p->act; /* published before act_idx (gs_pause_call) */
+	} else if (READ_ONCE(p->active) && !fatal_signal_pending(current)) {
+		WRITE_ONCE(p->expired, true);
+		pr_warn_ratelimited(GS_NAME ": VM %u: pause held past pause_max_ms=%u; vCPU resumed\n",
+				    p->vm_id, gs_pause_max_ms);
+	}
+	atomic_dec(&p->parked);
+	WRITE_ONCE(p->is_parked[idx], 0);
+	WRITE_ONCE(p->in_kvm[idx], 0);
+	return act;
 }
 
 /* Runs in the vCPU thread before its next guest entry (or return to user). */
 static void gs_park_fn(struct callback_head *cb)
 {
 	struct gs_park *pk = container_of(cb, struct gs_park, cb);
+	struct gs_gcall *act;
 	struct gs_pause *p;
 	u32 idx;
 
@@ -89,23 +148,9 @@ static void gs_park_fn(struct callback_head *cb)
 	idx = pk->idx;
 	spin_unlock(&gs_park_lock);
 	kfree(pk);
-	if (READ_ONCE(p->active) && !(current->flags & PF_EXITING)) {
-		s64 left = (s64)(p->deadline_ns - ktime_get_ns());
-
-		WRITE_ONCE(p->is_parked[idx], 1);
-		atomic_inc(&p->parked);
-		wake_up_all(&gs_pause_wq);
-		if (left > 0)
-			wait_event_killable_timeout(gs_pause_wq, !READ_ONCE(p->active),
-						    nsecs_to_jiffies(left) + 1);
-		if (READ_ONCE(p->active) && !fatal_signal_pending(current)) {
-			WRITE_ONCE(p->expired, true);
-			pr_warn_ratelimited(GS_NAME ": VM %u: pause held past pause_max_ms=%u; vCPU resumed\n",
-					    p->vm_id, gs_pause_max_ms);
-		}
-		atomic_dec(&p->parked);
-		WRITE_ONCE(p->is_parked[idx], 0);
-	}
+	act = gs_park_hold(p, idx);
+	if (act)
+		gs_gcall_start(act);
 	kref_put(&p->ref, gs_pause_free);
 	/* The reference taken when the park was queued. This function's last
 	 * instructions run after it; gsched's unload sleeps (tracepoint and RCU
@@ -250,8 +295,9 @@ long gs_pause(struct file *f, struct gsched_pause *a)
 		p->tasks = kcalloc(n ?: 1, sizeof(*p->tasks), GFP_KERNEL);
 		p->queued = kcalloc(n ?: 1, 1, GFP_KERNEL);
 		p->is_parked = kcalloc(n ?: 1, 1, GFP_KERNEL);
+		p->in_kvm = kcalloc(n ?: 1, 1, GFP_KERNEL);
 	}
-	if (!p || !p->vcpus || !p->tasks || !p->queued || !p->is_parked) {
+	if (!p || !p->vcpus || !p->tasks || !p->queued || !p->is_parked || !p->in_kvm) {
 		if (p)
 			gs_pause_free(&p->ref);
 		mutex_unlock(&gs_pause_mutex);
@@ -263,6 +309,7 @@ long gs_pause(struct file *f, struct gsched_pause *a)
 	p->kvm = kvm;
 	p->vm_id = a->vm_id;
 	p->active = true;
+	p->act_idx = -1;
 	p->start_ns = ktime_get_ns();
 	p->deadline_ns = p->start_ns + (u64)gs_pause_max_ms * NSEC_PER_MSEC;
 	kvm_for_each_vcpu(i, vcpu, kvm) {
@@ -463,5 +510,67 @@ long gs_pause_regs(struct file *f, struct gsched_vcpu_regs *r)
 	}
 out:
 	mutex_unlock(&gs_pause_mutex);
+	return err;
+}
+
+/*
+ * Make the guest call c->fn[] on one of its vCPUs (gcall.c) while the
+ * others stay parked. The vCPU is one parked inside KVM_RUN at a point
+ * where its guest may take an interrupt (vendor check), halted ones first
+ * (their idle loop has the shallowest stack).
+ */
+long gs_pause_call(struct file *f, struct gsched_call *c)
+{
+	u32 timeout_ms = c->timeout_ms ? min(c->timeout_ms, 1000u) : 100;
+	struct gs_gcall *g = NULL;
+	struct gs_pause *p;
+	s32 pick = -1;
+	long err;
+	u32 k;
+
+	c->vcpu = -1;
+	c->wait_ns = 0;
+	if (!(f->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (!c->nr || c->nr > GSCHED_CALL_MAX || !c->hlt_rip)
+		return -EINVAL;
+	if (gs_vendor != GS_VENDOR_SVM)
+		return -EOPNOTSUPP;
+	mutex_lock(&gs_pause_mutex);
+	p = gs_pause_find(c->vm_id);
+	if (p && p->owner == f && !gs_all_parked(p))
+		wait_event_interruptible_timeout(gs_pause_wq, gs_all_parked(p),
+						 msecs_to_jiffies(GS_PARK_WAIT_MS));
+	err = gs_pause_check_write(f, c->vm_id, &p);
+	if (err)
+		goto out;
+	for (k = 0; k < p->nr; k++) {
+		if (!READ_ONCE(p->in_kvm[k]) || !gs_svm_callable(p->vcpus[k]))
+			continue;
+		if (pick < 0 || p->vcpus[k]->arch.mp_state == KVM_MP_STATE_HALTED)
+			pick = k;
+		if (p->vcpus[k]->arch.mp_state == KVM_MP_STATE_HALTED)
+			break;
+	}
+	if (pick < 0) {
+		err = -ENODEV;
+		goto out;
+	}
+	g = gs_gcall_new(p, pick, c);
+	if (!g) {
+		err = -ENOMEM;
+		goto out;
+	}
+	c->vcpu = pick;
+	p->act = g;             /* the handed reference (gs_gcall_new) */
+	smp_store_release(&p->act_idx, pick);
+	wake_up_all(&gs_pause_wq);
+	err = gs_gcall_wait(g, timeout_ms, c);
+	if (cmpxchg(&p->act_idx, pick, -1) == pick)
+		gs_gcall_put(g); /* never taken (the thread was killed) */
+out:
+	mutex_unlock(&gs_pause_mutex);
+	if (g)
+		gs_gcall_put(g);
 	return err;
 }

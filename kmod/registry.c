@@ -238,8 +238,14 @@ static void gs_mark(enum gs_state from, enum gs_state to)
 /* Return dead slots to the pools once no probe can still hold them. */
 static void gs_reclaim_fn(struct work_struct *w)
 {
+	unsigned int i;
+
 	gs_mark(GS_DEAD, GS_RECLAIM);
 	synchronize_rcu();
+	/* a guest call its vCPU thread never finished (the VM went away) */
+	for (i = 0; i < gs_max_vcpus; i++)
+		if (READ_ONCE(gs_vcpus[i].state) == GS_RECLAIM && READ_ONCE(gs_vcpus[i].call))
+			gs_gcall_abandon(&gs_vcpus[i]);
 	gs_mark(GS_RECLAIM, GS_FREE);
 	atomic_inc(&gs_reg_gen);
 }

@@ -146,3 +146,38 @@ void gs_svm_regs(struct kvm_vcpu *kvcpu, struct gsched_vcpu_regs *r)
 	r->kernel_gs_base = vmcb->save.kernel_gs_base;
 	r->flags |= GSCHED_REGS_CR3_EXACT | GSCHED_REGS_SEGS;
 }
+
+/*
+ * Guest calls (gcall.c): could the guest take an interrupt where this
+ * parked vCPU stands? 64-bit kernel mode, interrupts on, no interrupt
+ * shadow, no event being delivered or pending, not running a nested guest.
+ * Read from its VMCB and KVM's event state while it is parked.
+ */
+bool gs_svm_callable(struct kvm_vcpu *kvcpu)
+{
+	struct vmcb *vmcb = gs_to_svm(kvcpu)->vmcb;
+
+	if (kvcpu->arch.guest_state_protected || (kvcpu->arch.hflags & HF_GUEST_MASK))
+		return false;
+	if (!(kvcpu->arch.efer & EFER_LMA) || vmcb->save.cpl != 0)
+		return false;
+	if (!(vmcb->save.rflags & X86_EFLAGS_IF) ||
+	    (vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK))
+		return false;
+	return !gs_vcpu_event_pending(kvcpu);
+}
+
+/* kvm_exit probe: a HLT exit at rip, with rsp, interrupts off (the
+ * return of a guest call; the guest's own HLTs run with interrupts on). */
+bool gs_svm_hlt_at(struct kvm_vcpu *kvcpu, u64 rip, u64 rsp, u64 *rax)
+{
+	struct vmcb *vmcb = gs_to_svm(kvcpu)->vmcb;
+
+	if (kvcpu->arch.guest_state_protected || vmcb->control.exit_code != SVM_EXIT_HLT)
+		return false;
+	if (vmcb->save.rip != rip || vmcb->save.rsp != rsp ||
+	    (vmcb->save.rflags & X86_EFLAGS_IF))
+		return false;
+	*rax = vmcb->save.rax;
+	return true;
+}

@@ -17,7 +17,7 @@
 #endif
 
 #define GSCHED_ABI_MAJOR 1
-#define GSCHED_ABI_MINOR 1
+#define GSCHED_ABI_MINOR 2
 #define GSCHED_DEVICE "/dev/gsched"
 
 /* How guest address-space switches are observed. */
@@ -143,6 +143,34 @@ struct gsched_vcpu_regs {
 				   * (AMD); else the root gsched last saw */
 #define GSCHED_REGS_SEGS      0x2 /* gs_base, kernel_gs_base valid (AMD) */
 
+/* --- ABI 1.2: calls made by the guest (Monarch's resume: wake_up_process) --- */
+
+/*
+ * Make the guest call up to GSCHED_CALL_MAX functions of its own kernel, in
+ * order, on one vCPU, each with one argument, as an interrupt handler would:
+ * interrupts off, at a point where that vCPU ran kernel code with interrupts
+ * on (so it held no interrupt-safe lock) or was halted in its idle loop.
+ * Needs a pause of the VM held by the same open file with every vCPU parked;
+ * the other vCPUs stay parked throughout. Each call returns to 'hlt_rip', a
+ * HLT instruction in guest kernel text, whose exit gives the vCPU back to
+ * gsched, which restores what it interrupted. AMD SVM only (EOPNOTSUPP on
+ * VMX); ENODEV if no vCPU is at such a point (resume, try again later);
+ * ETIMEDOUT if the calls did not return within timeout_ms (they finish and
+ * the vCPU is restored by itself when they do).
+ */
+#define GSCHED_CALL_MAX 3
+struct gsched_call {
+	__u32 vm_id;
+	__u32 nr;                    /* in: calls in fn[], 1 .. GSCHED_CALL_MAX */
+	__u64 fn[GSCHED_CALL_MAX];   /* in: guest kernel virtual addresses */
+	__u64 arg[GSCHED_CALL_MAX];  /* in: first argument (rdi) of each */
+	__u64 ret[GSCHED_CALL_MAX];  /* out: rax each call returned */
+	__u64 hlt_rip;               /* in: guest address of a HLT instruction */
+	__u32 timeout_ms;            /* in: wait this long (0: 100, at most 1000) */
+	__s32 vcpu;                  /* out: index of the vCPU that made the calls */
+	__u64 wait_ns;               /* out: request to last return */
+};
+
 #define GSCHED_IOC_MAGIC 0xB7
 #define GSCHED_IOC_VERSION     _IOR(GSCHED_IOC_MAGIC, 0x00, struct gsched_version)
 #define GSCHED_IOC_LIST_VMS    _IOWR(GSCHED_IOC_MAGIC, 0x01, struct gsched_list)
@@ -154,5 +182,6 @@ struct gsched_vcpu_regs {
 #define GSCHED_IOC_PAUSE       _IOWR(GSCHED_IOC_MAGIC, 0x07, struct gsched_pause)
 #define GSCHED_IOC_RESUME      _IOW(GSCHED_IOC_MAGIC, 0x08, struct gsched_pause)
 #define GSCHED_IOC_VCPU_REGS   _IOWR(GSCHED_IOC_MAGIC, 0x09, struct gsched_vcpu_regs)
+#define GSCHED_IOC_CALL        _IOWR(GSCHED_IOC_MAGIC, 0x0a, struct gsched_call)
 
 #endif /* GSCHED_ABI_H */

@@ -29,6 +29,22 @@ struct gs_vcpu_svm {
 #define GS_TP_SCHED_SWITCH_BTF { "void *", "bool", "struct task_struct *", \
 	"struct task_struct *", "unsigned int" }
 
+/* Guest calls (gcall.c). Exported on 6.1 and 6.12 but declared only in
+ * arch/x86/kvm/x86.h, which the headers do not ship; its struct
+ * x86_exception (kvm_emulate.h) is private too: a buffer of at least its
+ * size stands in for it (layout.c checks the size). */
+struct gs_x86_exception { u64 words[8]; };
+int kvm_write_guest_virt_system(struct kvm_vcpu *vcpu, gva_t addr, void *val,
+				unsigned int bytes, struct x86_exception *exception);
+
+/* An event KVM is delivering or will deliver at the next entry. */
+static inline bool gs_vcpu_event_pending(struct kvm_vcpu *v)
+{
+	return v->arch.exception.pending || v->arch.exception.injected ||
+	       v->arch.exception_vmexit.pending || v->arch.interrupt.injected ||
+	       v->arch.nmi_injected;
+}
+
 /* One page of another process (the VMM) for guest memory access: 6.1's
  * get_user_pages_remote still takes a vmas argument (mm/gup.c). */
 #define gs_gup_remote_one(mm, addr, flags, pagep) \
