@@ -25,7 +25,7 @@ CORE_SRC := kmod/core/astab.c kmod/core/acct.c kmod/core/btf.c
 VMI_SRC := daemon/vmi/mem.c daemon/vmi/pagewalk.c daemon/vmi/list.c daemon/vmi/rbtree.c \
 	daemon/vmi/file.c
 LINUX_SRC := daemon/linux/guest.c daemon/linux/kaslr.c daemon/linux/offsets.c \
-	daemon/linux/tasks.c daemon/linux/runqueue.c
+	daemon/linux/tasks.c daemon/linux/runqueue.c daemon/linux/freeze.c
 # Everything that reads a guest: memory, the Linux readers, the profile
 # loader, and the escaping of what they show.
 GUEST_SRC := $(VMI_SRC) $(LINUX_SRC) daemon/profile/isf.c daemon/lib/escape.c
@@ -33,7 +33,8 @@ PROFILE_SRC := daemon/profile/want.c daemon/profile/isfgen.c daemon/profile/elfs
 	daemon/profile/dwarf.c daemon/profile/btfgen.c kmod/core/btf.c
 CTL_SRC := daemon/gschedctl.c daemon/cli/table.c daemon/cli/model.c daemon/cli/cmd_vms.c \
 	daemon/cli/cmd_tasks.c daemon/cli/cmd_profile.c daemon/cli/cmd_ps.c \
-	daemon/cli/cmd_runqueue.c daemon/cli/cmd_bench_pause.c daemon/cli/introspect.c daemon/lib/gsched.c \
+	daemon/cli/cmd_runqueue.c daemon/cli/cmd_bench_pause.c daemon/cli/cmd_suspend.c \
+	daemon/cli/introspect.c daemon/lib/gsched.c \
 	daemon/lib/vmfind.c daemon/vmi/kvm.c \
 	$(PROFILE_SRC) $(GUEST_SRC)
 # libdwarf has a .pc file from 0.5 on (Debian trixie); bookworm's 20210528 has none.

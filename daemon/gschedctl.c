@@ -15,6 +15,8 @@ static const struct {
 	{ "state", cmd_state, true, "state               the module's full state as JSON (VMs, vCPUs, tasks)" },
 	{ "ps", cmd_ps, false, "ps VM|--image FILE [--profile P]  the guest's processes, read from outside, with host CPU time" },
 	{ "runqueue", cmd_runqueue, false, "runqueue VM|--image FILE [--profile P]  each guest CPU's run queue, read from outside" },
+	{ "suspend", cmd_suspend, false, "suspend VM PID|COMM [--thread]  stop a guest process from outside (the guest's freezer trap)" },
+	{ "resume", cmd_resume, false, "resume VM PID|COMM [--thread]   let a suspended guest process go on (a wake-up the guest makes)" },
 	{ "bench-pause", cmd_bench_pause, true, "bench-pause VM [N]  cost of N pause-read-resume cycles of VM" },
 	{ "profile", cmd_profile, false, "profile build VMLINUX [--system-map MAP] [-o FILE] | profile fields PROFILE TYPE  guest kernel profiles (ISF JSON)" },
 };

@@ -178,6 +178,11 @@ int gsched_resume(struct gsched *g, unsigned int vm_id)
 	return ioctl(g->fd, GSCHED_IOC_RESUME, &p) < 0 ? -errno : 0;
 }
 
+int gsched_call(struct gsched *g, struct gsched_call *c)
+{
+	return ioctl(g->fd, GSCHED_IOC_CALL, c) < 0 ? -errno : 0;
+}
+
 int gsched_vcpu_regs(struct gsched *g, unsigned int vm_id, unsigned int index,
 		     struct gsched_vcpu_regs *out)
 {

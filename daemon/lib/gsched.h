@@ -36,6 +36,8 @@ int gsched_mem_rw(struct gsched *g, unsigned int vm_id, unsigned long long gpa,
 int gsched_pause(struct gsched *g, unsigned int vm_id, unsigned int timeout_ms,
 		 struct gsched_pause *out);
 int gsched_resume(struct gsched *g, unsigned int vm_id);
+/* ABI 1.2: make the guest call c->fn[] (abi.h); 0 or -errno. */
+int gsched_call(struct gsched *g, struct gsched_call *c);
 int gsched_vcpu_regs(struct gsched *g, unsigned int vm_id, unsigned int index,
 		     struct gsched_vcpu_regs *out);
 

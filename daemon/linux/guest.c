@@ -34,6 +34,7 @@ const char *lx_strerror(int err)
 	case LX_EINIT: return "init_task check failed";
 	case LX_EBUSY: return "guest lock held: busy, retry";
 	case LX_EMEM: return "guest memory unreadable or malformed";
+	case LX_ENOENT: return "no such guest process";
 	}
 	return vmi_rb_strerror(err);
 }

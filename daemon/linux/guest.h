@@ -32,6 +32,7 @@ enum lx_err {
 	LX_EINIT = -103,      /* init_task does not look like swapper/pid 0 */
 	LX_EBUSY = -104,      /* a guest lock is held: busy, retry */
 	LX_EMEM = -105,       /* guest memory read failed / malformed data */
+	LX_ENOENT = -106,     /* no such guest process */
 };
 
 /* Offsets (bytes) of what the readers use, resolved once per profile. */
@@ -39,13 +40,14 @@ struct lx_off {
 	uint64_t t_state, t_exit_state, t_flags, t_pid, t_tgid, t_comm, t_tasks,
 		 t_mm, t_on_rq, t_on_cpu, t_cpu, t_prio, t_static_prio, t_policy,
 		 t_se, t_pi_lock, t_utime, t_stime;
+	uint64_t t_jobctl, t_sighand, t_ti_flags, sh_siglock; /* freeze.c */
 	uint64_t mm_pgd;
 	uint64_t se_run_node, se_on_rq, se_vruntime, se_deadline, se_my_q,
 		 se_sum_exec, se_weight;
 	uint64_t cfs_nr_running, cfs_h_nr, cfs_root, cfs_curr, cfs_min_vruntime;
 	uint64_t rq_lock, rq_nr_running, rq_curr, rq_idle, rq_cfs, rq_rt_nr,
 		 rq_cpu, rq_nr_switches;
-	int has_deadline, has_min_vruntime;
+	int has_deadline, has_min_vruntime, has_freeze;
 };
 
 struct lx_guest {

@@ -6,7 +6,8 @@
  * readers assume, so a profile of another architecture or a broken one is
  * refused with the member it trips on. Members no reader uses yet are
  * optional (run-queue editing will need them: se.on_rq, se.load.weight,
- * cfs_rq.nr_running and curr, rq.cpu).
+ * cfs_rq.nr_running and curr, rq.cpu; suspending needs jobctl, sighand,
+ * thread_info.flags and sighand_struct.siglock: has_freeze).
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,10 @@ static const struct need needs[] = {
 	{ "task_struct", "pi_lock", O(t_pi_lock), 4, 0 },
 	{ "task_struct", "utime", O(t_utime), 8, 0 },
 	{ "task_struct", "stime", O(t_stime), 8, 0 },
+	{ "task_struct", "jobctl", O(t_jobctl), 8, 1 },
+	{ "task_struct", "sighand", O(t_sighand), 8, 1 },
+	{ "task_struct", "thread_info.flags", O(t_ti_flags), 8, 1 },
+	{ "sighand_struct", "siglock", O(sh_siglock), 4, 1 },
 	{ "mm_struct", "pgd", O(mm_pgd), 8, 0 },
 	{ "sched_entity", "run_node", O(se_run_node), 24, 0 },
 	{ "sched_entity", "on_rq", O(se_on_rq), 0, 1 },
@@ -65,6 +70,8 @@ static const struct need needs[] = {
 
 int lx_offsets(struct lx_guest *g)
 {
+	int freeze = 0;
+
 	memset(&g->off, 0, sizeof(g->off));
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
 		const struct need *n = &needs[i];
@@ -94,6 +101,10 @@ int lx_offsets(struct lx_guest *g)
 			g->off.has_deadline = found;
 		if (n->field == O(cfs_min_vruntime))
 			g->off.has_min_vruntime = found;
+		if (n->field == O(t_jobctl) || n->field == O(t_sighand) ||
+		    n->field == O(t_ti_flags) || n->field == O(sh_siglock))
+			freeze += found;
 	}
+	g->off.has_freeze = freeze == 4;
 	return LX_OK;
 }

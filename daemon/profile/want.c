@@ -9,6 +9,7 @@
 const char *const profile_want_types[] = {
 	/* processes */
 	"task_struct", "thread_info", "mm_struct", "signal_struct", "pid",
+	"sighand_struct",
 	"list_head", "hlist_node", "hlist_head", "callback_head",
 	/* CFS and the run queue */
 	"rq", "cfs_rq", "rt_rq", "sched_entity", "sched_rt_entity",
@@ -30,6 +31,9 @@ const char *const profile_want_symbols[] = {
 	"fair_sched_class", "rt_sched_class", "idle_sched_class",
 	"dl_sched_class", "stop_sched_class", "init_uts_ns", "root_task_group",
 	"pcpu_hot", "current_task", "jiffies", "init_pid_ns", "tasklist_lock",
+	/* guest calls (suspend/resume): what the guest is made to call, and
+	 * native_halt's HLT for the calls to return to */
+	"wake_up_process", "ct_irq_enter", "ct_irq_exit", "native_halt",
 	NULL,
 };
 

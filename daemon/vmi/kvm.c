@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * gsched.ko backend of the guest memory interface: guest physical memory,
- * vCPU registers and pausing of a live VM through /dev/gsched (ABI 1.1).
+ * vCPU registers and pausing of a live VM through /dev/gsched (ABI 1.1),
+ * calls made by the guest (ABI 1.2).
  * Writes and registers need the VM paused by this same open device; the
  * module resumes it if this process dies.
  */
@@ -65,6 +66,30 @@ static int kvm_resume(void *ctx)
 	return gsched_resume(k->g, k->vm_id);
 }
 
+static int kvm_call(void *ctx, struct vmi_call *c)
+{
+	struct vmi_kvm *k = ctx;
+	struct gsched_call gc;
+	int err;
+
+	if (c->nr < 1 || c->nr > GSCHED_CALL_MAX)
+		return -EINVAL;
+	memset(&gc, 0, sizeof(gc));
+	gc.vm_id = k->vm_id;
+	gc.nr = c->nr;
+	for (unsigned int i = 0; i < c->nr; i++) {
+		gc.fn[i] = c->fn[i];
+		gc.arg[i] = c->arg[i];
+	}
+	gc.hlt_rip = c->hlt;
+	err = gsched_call(k->g, &gc);
+	c->vcpu = gc.vcpu;
+	c->wait_ns = gc.wait_ns;
+	for (unsigned int i = 0; i < c->nr; i++)
+		c->ret[i] = gc.ret[i];
+	return err;
+}
+
 static void kvm_close(void *ctx)
 {
 	kvm_resume(ctx);
@@ -78,6 +103,7 @@ static const struct vmi_mem_ops kvm_ops = {
 	.regs = kvm_regs,
 	.pause = kvm_pause,
 	.resume = kvm_resume,
+	.call = kvm_call,
 	.close = kvm_close,
 };
 

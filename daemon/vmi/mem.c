@@ -107,6 +107,11 @@ int vmi_resume(struct vmi_mem *m)
 	return err;
 }
 
+int vmi_call(struct vmi_mem *m, struct vmi_call *c)
+{
+	return m->ops->call ? m->ops->call(m->ctx, c) : -ENOTSUP;
+}
+
 void vmi_close(struct vmi_mem *m)
 {
 	if (m->ops && m->ops->close)

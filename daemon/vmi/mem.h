@@ -15,6 +15,17 @@ struct vmi_regs {
 	uint64_t cr3, cr4, gs_base, efer;
 };
 
+/* A call made by the guest's kernel (gsched.ko's GSCHED_IOC_CALL): up to
+ * three functions in order on one vCPU, one argument each, returning to
+ * the HLT at hlt; ret[] and vcpu out. */
+struct vmi_call {
+	unsigned int nr;
+	uint64_t fn[3], arg[3], ret[3];
+	uint64_t hlt;
+	int vcpu;
+	uint64_t wait_ns;
+};
+
 struct vmi_mem_ops {
 	const char *name;
 	/* 0 or -errno; a read that is not whole fails. */
@@ -23,6 +34,7 @@ struct vmi_mem_ops {
 	int (*regs)(void *ctx, unsigned int vcpu, struct vmi_regs *out);
 	int (*pause)(void *ctx);
 	int (*resume)(void *ctx);
+	int (*call)(void *ctx, struct vmi_call *c); /* needs the VM paused */
 	void (*close)(void *ctx);
 };
 
@@ -45,6 +57,7 @@ int vmi_write(struct vmi_mem *m, uint64_t pa, const void *buf, size_t len);
 int vmi_regs(struct vmi_mem *m, unsigned int vcpu, struct vmi_regs *out);
 int vmi_pause(struct vmi_mem *m);
 int vmi_resume(struct vmi_mem *m);
+int vmi_call(struct vmi_mem *m, struct vmi_call *c);
 void vmi_close(struct vmi_mem *m);
 
 /* Cache whole guest pages read through 'm' (valid until the next pause or

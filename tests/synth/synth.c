@@ -20,6 +20,11 @@
 #define S_PCPU_OFF (TEXT + 0x201100)
 #define S_INIT_TASK (TEXT + 0x202000)
 #define S_RUNQUEUES 0x2000ULL
+/* freeze.c: the symbols a resume calls, and native_halt as Debian 6.1 has it */
+#define S_NATIVE_HALT (TEXT + 0x10000)
+#define S_WAKE_UP_PROCESS (TEXT + 0x10100)
+#define S_CT_IRQ_ENTER (TEXT + 0x10200)
+#define S_CT_IRQ_EXIT (TEXT + 0x10300)
 #define PF_KTHREAD 0x00200000u
 
 static const char default_banner[] =
@@ -119,7 +124,11 @@ static int write_profile(struct synth *s)
 		F("on_cpu", B("int"), 68) "," F("cpu", B("unsigned int"), 72) "," F("prio", B("int"), 76) ","
 		F("static_prio", B("int"), 80) "," F("policy", B("unsigned int"), 84) ","
 		F("pi_lock", S("raw_spinlock"), 88) "," F("utime", B("long long unsigned int"), 96) ","
-		F("stime", B("long long unsigned int"), 104) "," F("se", S("sched_entity"), 128) "}},\n"
+		F("stime", B("long long unsigned int"), 104) "," F("se", S("sched_entity"), 128) ","
+		F("jobctl", B("long unsigned int"), 256) "," F("sighand", P, 264) ","
+		F("thread_info", S("thread_info"), 272) "}},\n"
+		"\"thread_info\":{\"size\":16,\"kind\":\"struct\",\"fields\":{" F("flags", B("long unsigned int"), 0) "}},\n"
+		"\"sighand_struct\":{\"size\":64,\"kind\":\"struct\",\"fields\":{" F("siglock", S("raw_spinlock"), 8) "}},\n"
 		"\"list_head\":{\"size\":16,\"kind\":\"struct\",\"fields\":{" F("next", P, 0) "," F("prev", P, 8) "}},\n"
 		"\"raw_spinlock\":{\"size\":4,\"kind\":\"struct\",\"fields\":{" F("raw_lock", B("unsigned int"), 0) "}},\n"
 		"\"mm_struct\":{\"size\":64,\"kind\":\"struct\",\"fields\":{"
@@ -146,9 +155,11 @@ static int write_profile(struct synth *s)
 	fprintf(f, "\"enums\":{},\n\"symbols\":{"
 		"\"_text\":{\"address\":%llu},\"linux_banner\":{\"address\":%llu},\"init_top_pgt\":{\"address\":%llu},"
 		"\"phys_base\":{\"address\":%llu},\"nr_cpu_ids\":{\"address\":%llu},\"tasklist_lock\":{\"address\":%llu},"
-		"\"__per_cpu_offset\":{\"address\":%llu},\"init_task\":{\"address\":%llu},\"runqueues\":{\"address\":%llu}}}\n",
+		"\"__per_cpu_offset\":{\"address\":%llu},\"init_task\":{\"address\":%llu},\"runqueues\":{\"address\":%llu},"
+		"\"native_halt\":{\"address\":%llu},\"wake_up_process\":{\"address\":%llu},"
+		"\"ct_irq_enter\":{\"address\":%llu},\"ct_irq_exit\":{\"address\":%llu}}}\n",
 		TEXT, S_BANNER, S_TOP_PGT, S_PHYS_BASE, S_NR_CPU, S_TASKLIST, S_PCPU_OFF, S_INIT_TASK,
-		S_RUNQUEUES);
+		S_RUNQUEUES, S_NATIVE_HALT, S_WAKE_UP_PROCESS, S_CT_IRQ_ENTER, S_CT_IRQ_EXIT);
 	return fclose(f);
 }
 
@@ -174,6 +185,7 @@ static void set_task(struct synth *s, uint64_t va, int pid, const char *comm, ui
 	w32(s, va + T_SPRIO, 120);
 	synth_write64(s, va + T_UTIME, (uint64_t)pid * 1000000);
 	synth_write64(s, va + T_SE + SE_SUM, (uint64_t)pid * 1000000);
+	synth_write64(s, va + T_SIGHAND, heap_alloc(s, 64, 64));
 }
 
 /* Balanced tree over se run_nodes n[0..k) (sorted); returns the root node. */
@@ -226,6 +238,12 @@ int synth_build(struct synth *s, const struct synth_opts *o)
 	for (uint64_t pa = 0; pa < s->size; pa += 2 * MIB)
 		map_2m(s, root, SYNTH_PAGE_OFFSET + pa, pa);
 	synth_write(s, rt(s, S_BANNER), banner, strlen(banner) + 1);
+	{	/* jmp +7; verw 0x5b04f9(%rip); hlt; jmp __x86_return_thunk */
+		static const uint8_t halt[] = { 0xeb, 0x07, 0x0f, 0x00, 0x2d, 0xf9, 0x04, 0x5b, 0x00,
+						0xf4, 0xe9, 0x31, 0x8a, 0x3a, 0x00, 0xcc };
+
+		synth_write(s, rt(s, S_NATIVE_HALT), halt, sizeof(halt));
+	}
 	synth_write64(s, rt(s, S_PHYS_BASE), o->poff - o->voff);
 	w32(s, rt(s, S_NR_CPU), (uint32_t)o->ncpus);
 	/* init_task and the task list */

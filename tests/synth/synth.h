@@ -5,7 +5,8 @@
  * physical and virtual shifts) with a banner, init_top_pgt (4-level tables:
  * the image and a direct map), init_task and N processes on its task list,
  * per-CPU run queues whose cfs_rq trees hold queued tasks (some inside a task
- * group), and a small ISF profile describing the layout, written to a file.
+ * group), each task's sighand, native_halt's code and the symbols a resume
+ * calls, and a small ISF profile describing the layout, written to a file.
  */
 #ifndef GSCHED_TESTS_SYNTH_H
 #define GSCHED_TESTS_SYNTH_H
@@ -64,6 +65,7 @@ enum {
 	CFS_NR = 0, CFS_H_NR = 4, CFS_ROOT = 8, CFS_LEFT = 16, CFS_CURR = 24, CFS_MINV = 32,
 	RQ_LOCK = 0, RQ_NR = 4, RQ_CPU = 8, RQ_CURR = 16, RQ_IDLE = 24, RQ_SWITCHES = 32,
 	RQ_CFS = 64, RQ_RT = 128, RQ_SIZE = 192,
+	T_JOBCTL = 256, T_SIGHAND = 264, T_TI_FLAGS = 272, SH_SIGLOCK = 8,
 };
 
 #endif
