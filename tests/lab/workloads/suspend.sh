@@ -1,0 +1,45 @@
+# Suspend/resume workload (check-suspend): a hog, a sleeper that counts, and
+# a victim the guest kills while gsched holds it suspended. The host script
+# (tests/lab/host/suspend.sh) suspends and resumes them from outside and
+# names each step on this guest's second serial port ("mark NAME" lines are
+# echoed as markers, "kill-victim" kills the victim, "done" ends); meanwhile
+# a sampler prints each one's state, CPU ticks and counter 5 times a second.
+dmesg_at_start=$(dmesg | wc -l)   # the guest's boot has its own warnings
+# the busy ones at nice 19, so that the sampler and the counter get the CPU
+sh -c 'while :; do :; done' & hog=$!
+sh -c 'n=0; while :; do n=$((n + 1)); echo $n >/tmp/count; sleep 0.05; done' & counter=$!
+sh -c 'while :; do :; done' & victim=$!
+renice -n 19 -p $hog $victim >/dev/null
+echo "=== gsched-lab: suspend-pids hog=$hog counter=$counter victim=$victim"
+st() { # pid -> S="state utime+stime" from /proc (or "gone 0"); builtins
+  # only, so that a sample costs no fork
+  if [ -r /proc/$1/stat ] && read -r l </proc/$1/stat; then
+    set -- ${l#*) }; S="$1 $((${12} + ${13}))"
+  else S="gone 0"; fi
+}
+( while :; do
+    st $hog; h=$S; st $counter; c=$S; st $victim; v=$S; read -r n </tmp/count
+    echo "=== sample hog $h counter $c $n victim $v"
+    sleep 0.2
+  done ) & sampler=$!
+exec 3</dev/ttyS1
+while read -t 600 line <&3; do
+  case $line in
+    mark\ *) echo "=== gsched-lab: ${line}" ;;
+    kill-victim)
+      echo "=== gsched-lab: mark killing-victim"
+      kill -9 $victim; wait $victim; echo "=== gsched-lab: victim killed (wait status $?)" ;;
+    done) break ;;
+  esac
+done
+kill $sampler
+exec 3<&-
+st $hog; h=$S; st $counter; c=$S; read -r n </tmp/count
+echo "=== final hog $h counter $c $n"
+sleep 1
+st $hog; h=$S; st $counter; c=$S; read -r n </tmp/count
+echo "=== final2 hog $h counter $c $n"
+kill -9 $hog $counter
+dmesg | tail -n +$((dmesg_at_start + 1)) >/tmp/dmesg-new
+grep -E 'BUG|WARNING|Oops|hung_task|rcu.*stall|Call Trace' /tmp/dmesg-new | sed 's/^/=== guest dmesg: /'
+echo "=== guest dmesg warnings: $(grep -cE 'BUG|WARNING|Oops|hung_task|rcu.*stall|Call Trace' /tmp/dmesg-new)"
