@@ -84,8 +84,12 @@ static int act(struct lx_guest *g, void *arg)
 				break;
 			r = vmi_call(g->mem, &c);
 			g->mem->generation++; /* the guest wrote its memory */
-			if (r == -ENODEV) {
-				snprintf(g->err, sizeof(g->err), "no vCPU at a point where the guest could take an interrupt");
+			if (r == -ENODEV || r == -EBUSY || r == -ETIMEDOUT) {
+				/* no vCPU where the guest could take an interrupt, one
+				 * not parked yet, or a call still running: again */
+				snprintf(g->err, sizeof(g->err), "guest call: %s",
+					 r == -ENODEV ? "no vCPU at a point where the guest could take an interrupt" :
+					 strerror(-r));
 				err = LX_EBUSY;
 			} else if (r) {
 				snprintf(g->err, sizeof(g->err), "guest call to wake_up_process: %s", strerror(-r));
