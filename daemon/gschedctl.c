@@ -17,6 +17,7 @@ static const struct {
 	{ "runqueue", cmd_runqueue, false, "runqueue VM|--image FILE [--profile P]  each guest CPU's run queue, read from outside" },
 	{ "suspend", cmd_suspend, false, "suspend VM PID|COMM [--thread]  stop a guest process from outside (the guest's freezer trap)" },
 	{ "resume", cmd_resume, false, "resume VM PID|COMM [--thread]   let a suspended guest process go on (a wake-up the guest makes)" },
+	{ "suspended", cmd_suspended, false, "suspended VM|--image FILE   guest threads in the freezer trap (suspended)" },
 	{ "bench-pause", cmd_bench_pause, true, "bench-pause VM [N]  cost of N pause-read-resume cycles of VM" },
 	{ "profile", cmd_profile, false, "profile build VMLINUX [--system-map MAP] [-o FILE] | profile fields PROFILE TYPE  guest kernel profiles (ISF JSON)" },
 };

@@ -23,6 +23,7 @@ int cmd_bench_pause(struct cli *c, int argc, char **argv);
 int cmd_runqueue(struct cli *c, int argc, char **argv);
 int cmd_suspend(struct cli *c, int argc, char **argv);
 int cmd_resume(struct cli *c, int argc, char **argv);
+int cmd_suspended(struct cli *c, int argc, char **argv);
 
 /* Open the device or print why not; returns 0 or an exit status. */
 int cli_connect(struct cli *c);

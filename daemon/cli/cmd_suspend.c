@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * gschedctl suspend|resume VM TARGET: stop a guest process from outside, or
- * let it go on (linux/freeze.c: the guest's own freezer trap; the resume's
+ * let it go on; gschedctl suspended VM: the processes whose trap is set (linux/freeze.c: the guest's own freezer trap; the resume's
  * wake-up is a call the guest makes, gsched.ko's gcall.c). TARGET is a
  * guest pid (all its threads; one thread with --thread) or a command name
  * (every process that has it). Each step runs with the VM paused, again
@@ -16,6 +16,7 @@
 
 static const char usage_s[] = "suspend VM PID|COMM [--thread] [--profile FILE|DIR] [--json]";
 static const char usage_r[] = "resume VM PID|COMM [--thread] [--profile FILE|DIR] [--json]";
+static const char usage_l[] = "suspended VM [--profile FILE|DIR] [--json]";
 
 struct sus_done {
 	struct lx_task t;
@@ -28,7 +29,7 @@ struct sus_done {
 struct sus_arg {
 	const char *target;
 	long pid;                  /* -1: target is a command name */
-	int thread, resume;
+	int thread, resume, list;
 	struct sus_done *done;
 	size_t n;
 };
@@ -37,6 +38,8 @@ static int matches(const struct sus_arg *a, const struct lx_task *t)
 {
 	if (t->kthread)
 		return 0;
+	if (a->list)
+		return 1;
 	if (a->pid < 0)
 		return !strcmp(t->comm, a->target);
 	return a->thread ? t->pid == a->pid : t->tgid == a->pid;
@@ -70,6 +73,14 @@ static int act(struct lx_guest *g, void *arg)
 		d = &a->done[a->n++];
 		d->t = t[i];
 		d->vcpu = -1;
+		if (a->list) {
+			struct lx_freeze fr;
+
+			err = lx_freeze_read(g, t[i].va, &fr);
+			if (!err && !fr.trapped)
+				a->n--;
+			continue;
+		}
 		if (!a->resume) {
 			err = lx_freeze_set(g, t[i].va);
 			continue;
@@ -102,7 +113,7 @@ static int act(struct lx_guest *g, void *arg)
 			}
 		}
 	}
-	if (!err && !a->n) {
+	if (!err && !a->n && !a->list) {
 		snprintf(g->err, sizeof(g->err), "%s%s (kernel threads are never suspended)",
 			 a->pid >= 0 && a->thread ? "thread " : a->pid >= 0 ? "pid " : "command ", a->target);
 		err = LX_ENOENT;
@@ -112,9 +123,13 @@ out:
 	return err;
 }
 
-static int run(struct cli *c, int argc, char **argv, int resume)
+enum { SUSPEND, RESUME, LIST };
+
+static int run(struct cli *c, int argc, char **argv, int mode)
 {
-	struct sus_arg a = { .resume = resume };
+	const char *usage = mode == RESUME ? usage_r : mode == LIST ? usage_l : usage_s;
+	struct sus_arg a = { .resume = mode == RESUME, .list = mode == LIST, .pid = -1 };
+	int resume = mode == RESUME;
 	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
 	int nrest = 0, npos = 0, ret;
 	struct isession s;
@@ -124,19 +139,20 @@ static int run(struct cli *c, int argc, char **argv, int resume)
 		return 1;
 	/* TARGET and --thread are ours; the rest is introspect_open's */
 	for (int i = 0; i < argc; i++) {
-		if (i && !strcmp(argv[i], "--thread"))
+		if (i && mode != LIST && !strcmp(argv[i], "--thread"))
 			a.thread = 1;
-		else if (i && argv[i][0] != '-' && strcmp(argv[i - 1], "--profile") && ++npos == 2)
+		else if (i && mode != LIST && argv[i][0] != '-' && strcmp(argv[i - 1], "--profile") &&
+			 ++npos == 2)
 			a.target = argv[i];
 		else
 			rest[nrest++] = argv[i];
 	}
-	if (!a.target) {
-		fprintf(stderr, "usage: %s %s\n", c->prog, resume ? usage_r : usage_s);
+	if (!a.target && mode != LIST) {
+		fprintf(stderr, "usage: %s %s\n", c->prog, usage);
 		free(rest);
 		return 2;
 	}
-	{
+	if (a.target) {
 		char *end;
 
 		errno = 0;
@@ -149,8 +165,8 @@ static int run(struct cli *c, int argc, char **argv, int resume)
 		free(rest);
 		return 2;
 	}
-	ret = introspect_open(c, nrest, rest, resume ? usage_r : usage_s, &s);
-	if (!ret && !s.vm.vm_id) {
+	ret = introspect_open(c, nrest, rest, usage, &s);
+	if (!ret && !s.vm.vm_id && mode != LIST) {
 		fprintf(stderr, "%s: %s acts on a live VM, not an image\n", c->prog, resume ? "resume" : "suspend");
 		ret = 2;
 	}
@@ -159,7 +175,7 @@ static int run(struct cli *c, int argc, char **argv, int resume)
 	if (!ret && c->json) {
 		struct json_object *o = introspect_json(&s), *arr = json_object_new_array();
 
-		J_ADD(o, "action", json_object_new_string(resume ? "resume" : "suspend"));
+		J_ADD(o, "action", json_object_new_string(mode == LIST ? "list" : resume ? "resume" : "suspend"));
 		for (size_t i = 0; i < a.n; i++) {
 			struct json_object *e = json_lx_task(&a.done[i].t);
 
@@ -175,6 +191,20 @@ static int run(struct cli *c, int argc, char **argv, int resume)
 		}
 		J_ADD(o, "tasks", arr);
 		cli_print_json(o);
+	} else if (!ret && mode == LIST) {
+		static const char *const hdr[] = { "PID", "TGID", "S", "COMM" };
+		struct table *tb = table_new(hdr, 4);
+
+		for (size_t i = 0; i < a.n; i++) {
+			char pid[16], tgid[16], st[2] = { a.done[i].t.state, 0 };
+
+			snprintf(pid, sizeof(pid), "%d", a.done[i].t.pid);
+			snprintf(tgid, sizeof(tgid), "%d", a.done[i].t.tgid);
+			table_row(tb, pid, tgid, st, a.done[i].t.comm);
+		}
+		table_print(tb);
+		fprintf(stderr, "%zu guest thread(s) in the freezer trap gsched sets (S: asleep in it; R: not there yet)\n",
+			a.n);
 	} else if (!ret) {
 		for (size_t i = 0; i < a.n; i++) {
 			const struct sus_done *d = &a.done[i];
@@ -198,10 +228,15 @@ static int run(struct cli *c, int argc, char **argv, int resume)
 
 int cmd_suspend(struct cli *c, int argc, char **argv)
 {
-	return run(c, argc, argv, 0);
+	return run(c, argc, argv, SUSPEND);
 }
 
 int cmd_resume(struct cli *c, int argc, char **argv)
 {
-	return run(c, argc, argv, 1);
+	return run(c, argc, argv, RESUME);
+}
+
+int cmd_suspended(struct cli *c, int argc, char **argv)
+{
+	return run(c, argc, argv, LIST);
 }
