@@ -20,13 +20,24 @@ done
 eval "${pids#suspend-pids }"
 say "guest pids: hog $hog, counter $counter, victim $victim"
 step() { tell "mark $1"; sleep "$2"; }
+# the pids gschedctl suspended lists (threads in the freezer trap)
+trapped() { ctl --json suspended "$g" | python3 -c 'import json, sys; print(" ".join(str(t["pid"]) for t in json.load(sys.stdin)["tasks"]))'; }
+expect_trapped() { # want
+  local got; got=$(trapped)
+  [ "$got" = "$1" ] || { say "FAIL: suspended lists '$got', expected '$1'"; tell done; exit 1; }
+  say "suspended lists '$got'"
+}
 
 step run-1 2
+expect_trapped ""
 must suspend "$g" "$hog"; step hog-suspended 5
+expect_trapped "$hog"
 must resume "$g" "$hog"; step hog-resumed 2
+expect_trapped ""
 must suspend "$g" "$counter"; step counter-suspended 5
 must --json resume "$g" "$counter" | tee "$OUT/resume-counter.json"; step counter-resumed 2
-# a second resume finds nothing to do
+# a second resume clears nothing (it may wake the sleeping counter
+# spuriously, which an interruptible sleep tolerates)
 must resume "$g" "$counter"
 must suspend "$g" "$victim"; step victim-suspended 4
 tell kill-victim; sleep 2
@@ -40,6 +51,7 @@ for ((i = 1; i <= n; i++)); do
     { say "FAIL: cycle $i"; tell done; exit 1; }
 done
 say "cycles: $n x 2 suspend/resume pairs in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+expect_trapped ""
 step cycles-done 2
 tell done
 say "ok"
