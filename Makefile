@@ -31,12 +31,18 @@ LINUX_SRC := daemon/linux/guest.c daemon/linux/kaslr.c daemon/linux/offsets.c \
 GUEST_SRC := $(VMI_SRC) $(LINUX_SRC) daemon/profile/isf.c daemon/lib/escape.c
 PROFILE_SRC := daemon/profile/want.c daemon/profile/isfgen.c daemon/profile/elfsym.c \
 	daemon/profile/dwarf.c daemon/profile/btfgen.c kmod/core/btf.c
+# The reentrant library gschedctl and gschedd share: the device, VM lookup,
+# a guest session (profile search, pause-and-retry), suspend/resume, the
+# control socket's protocol.
+SESSION_SRC := daemon/lib/gsched.c daemon/lib/vmfind.c daemon/lib/session.c \
+	daemon/lib/suspend.c daemon/lib/ctl.c daemon/vmi/kvm.c $(GUEST_SRC)
 CTL_SRC := daemon/gschedctl.c daemon/cli/table.c daemon/cli/model.c daemon/cli/cmd_vms.c \
 	daemon/cli/cmd_tasks.c daemon/cli/cmd_profile.c daemon/cli/cmd_ps.c \
 	daemon/cli/cmd_runqueue.c daemon/cli/cmd_bench_pause.c daemon/cli/cmd_suspend.c \
-	daemon/cli/introspect.c daemon/lib/gsched.c \
-	daemon/lib/vmfind.c daemon/vmi/kvm.c \
-	$(PROFILE_SRC) $(GUEST_SRC)
+	daemon/cli/cmd_status.c daemon/cli/introspect.c $(SESSION_SRC) $(PROFILE_SRC)
+GSCHEDD_SRC := daemon/gschedd/main.c daemon/gschedd/journal.c daemon/gschedd/control.c \
+	daemon/gschedd/requests.c daemon/gschedd/release.c daemon/gschedd/vms.c \
+	daemon/gschedd/access.c $(SESSION_SRC)
 # libdwarf has a .pc file from 0.5 on (Debian trixie); bookworm's 20210528 has none.
 DWARF_CFLAGS := $(shell pkg-config --cflags libdwarf 2>/dev/null || echo -I/usr/include/libdwarf)
 DWARF_LIBS := $(shell pkg-config --libs libdwarf 2>/dev/null || echo -ldwarf) \
@@ -49,7 +55,7 @@ all: module user
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-user: $(BUILD)/gschedctl $(BUILD)/abi-check $(BUILD)/pause-check $(BUILD)/memrw $(BUILD)/pools-full
+user: $(BUILD)/gschedctl $(BUILD)/gschedd $(BUILD)/abi-check $(BUILD)/pause-check $(BUILD)/memrw $(BUILD)/pools-full
 
 # Lab helpers on libgsched, run inside the emulated host.
 LIB_SRC := daemon/lib/gsched.c daemon/lib/vmfind.c daemon/lib/escape.c
@@ -70,7 +76,11 @@ $(BUILD)/gschedctl: $(CTL_SRC) $(wildcard daemon/*.h daemon/*/*.h) include/gsche
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ikmod $(JSONC_CFLAGS) $(DWARF_CFLAGS) -o $@ $(CTL_SRC) $(JSONC_LIBS) $(DWARF_LIBS)
 
-TEST_SRC := $(CORE_SRC) $(GUEST_SRC) daemon/lib/gsched.c daemon/lib/vmfind.c tests/synth/synth.c
+$(BUILD)/gschedd: $(GSCHEDD_SRC) $(wildcard daemon/*/*.h) include/gsched/abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ikmod $(JSONC_CFLAGS) -o $@ $(GSCHEDD_SRC) $(JSONC_LIBS)
+
+TEST_SRC := $(CORE_SRC) $(SESSION_SRC) daemon/gschedd/journal.c daemon/gschedd/access.c tests/synth/synth.c
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_SRC) $(wildcard kmod/core/*.h daemon/*/*.h tests/synth/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ikmod -Itests/synth $(JSONC_CFLAGS) -fsanitize=address,undefined -o $@ $< \

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "lib/ctl.h"
 
 static const struct {
 	const char *name;
@@ -15,9 +16,10 @@ static const struct {
 	{ "state", cmd_state, true, "state               the module's full state as JSON (VMs, vCPUs, tasks)" },
 	{ "ps", cmd_ps, false, "ps VM|--image FILE [--profile P]  the guest's processes, read from outside, with host CPU time" },
 	{ "runqueue", cmd_runqueue, false, "runqueue VM|--image FILE [--profile P]  each guest CPU's run queue, read from outside" },
-	{ "suspend", cmd_suspend, false, "suspend VM PID|COMM [--thread]  stop a guest process from outside (the guest's freezer trap)" },
-	{ "resume", cmd_resume, false, "resume VM PID|COMM [--thread]   let a suspended guest process go on (a wake-up the guest makes)" },
-	{ "suspended", cmd_suspended, false, "suspended VM|--image FILE   guest threads in the freezer trap (suspended)" },
+	{ "suspend", cmd_suspend, false, "suspend VM PID|COMM [--thread] [--direct]  stop a guest process from outside (the guest's freezer trap; through gschedd, journaled, when it runs)" },
+	{ "resume", cmd_resume, false, "resume VM PID|COMM [--thread] [--direct]   let a suspended guest process go on (a wake-up the guest makes)" },
+	{ "suspended", cmd_suspended, false, "suspended VM|--image FILE [--direct]  guest threads in the freezer trap, with since when and by whom (gschedd's journal)" },
+	{ "status", cmd_status, false, "status              what gschedd holds: suspended threads, VM sessions" },
 	{ "bench-pause", cmd_bench_pause, true, "bench-pause VM [N]  cost of N pause-read-resume cycles of VM" },
 	{ "profile", cmd_profile, false, "profile build VMLINUX [--system-map MAP] [-o FILE] | profile fields PROFILE TYPE  guest kernel profiles (ISF JSON)" },
 };
@@ -29,7 +31,9 @@ static void usage(FILE *f, const char *prog)
 		fprintf(f, "  %s\n", cmds[i].help);
 	fprintf(f, "\noptions:\n  --json     machine-readable output\n  --help     this text (also: %s <command> --help)\n"
 		"\nVM is a gsched VM id, the VMM's pid, or the VM's name (QEMU -name).\n"
-		"Needs root: %s is opened with CAP_SYS_ADMIN.\n", prog, GSCHED_DEVICE);
+		"Needs root: %s is opened with CAP_SYS_ADMIN. suspend, resume, suspended and status\n"
+		"go through gschedd's socket ($GSCHED_SOCKET or %s) when it listens there.\n",
+		prog, GSCHED_DEVICE, GS_CTL_SOCKET);
 }
 
 int main(int argc, char **argv)

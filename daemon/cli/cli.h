@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include "lib/gsched.h"
 #include "lib/vmfind.h"
+#include "lib/suspend.h"
 
 struct cli {
 	bool json;
@@ -24,6 +25,7 @@ int cmd_runqueue(struct cli *c, int argc, char **argv);
 int cmd_suspend(struct cli *c, int argc, char **argv);
 int cmd_resume(struct cli *c, int argc, char **argv);
 int cmd_suspended(struct cli *c, int argc, char **argv);
+int cmd_status(struct cli *c, int argc, char **argv);
 
 /* Open the device or print why not; returns 0 or an exit status. */
 int cli_connect(struct cli *c);
@@ -35,9 +37,6 @@ void cli_print_json(struct json_object *o);
 struct json_object *json_vm(const struct gsched_vm_info *vm);
 struct json_object *json_vcpu(const struct gsched_vcpu_info *v);
 struct json_object *json_task(const struct gsched_task_info *t, unsigned long long now);
-struct lx_task;
-/* pid, tgid, comm, state, kthread, prio, root of a guest task read from outside. */
-struct json_object *json_lx_task(const struct lx_task *t);
 /* Sort address spaces by CPU time, largest first. */
 void sort_tasks(struct gsched_task_info *t, size_t n);
 

@@ -52,7 +52,7 @@ static const char *policy_name(uint32_t p)
 int cmd_ps(struct cli *c, int argc, char **argv)
 {
 	struct ps_arg a = { 0 };
-	struct isession s;
+	struct gs_session s;
 	struct gsched_task_info *ti = NULL;
 	size_t nti = 0;
 	int ret = introspect_open(c, argc, argv, usage, &s);

@@ -29,7 +29,7 @@ static int read_rq(struct lx_guest *g, void *arg)
 int cmd_runqueue(struct cli *c, int argc, char **argv)
 {
 	struct rq_arg a = { 0 };
-	struct isession s;
+	struct gs_session s;
 	int ret = introspect_open(c, argc, argv, usage, &s);
 
 	if (ret)

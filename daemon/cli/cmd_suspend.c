@@ -1,227 +1,184 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * gschedctl suspend|resume VM TARGET: stop a guest process from outside, or
- * let it go on; gschedctl suspended VM: the processes whose trap is set (linux/freeze.c: the guest's own freezer trap; the resume's
- * wake-up is a call the guest makes, gsched.ko's gcall.c). TARGET is a
- * guest pid (all its threads; one thread with --thread) or a command name
- * (every process that has it). Each step runs with the VM paused, again
- * while a guest lock it depends on is held.
+ * let it go on; gschedctl suspended VM: the threads in the freezer trap
+ * (lib/suspend.h). TARGET is a guest pid (all its threads; one thread with
+ * --thread) or a command name (every process that has it). Through gschedd
+ * when it runs (journaled: resumed whatever happens to gschedd), else, or
+ * with --direct or --profile, by gschedctl itself (not journaled).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "cli/introspect.h"
-#include "linux/freeze.h"
+#include "lib/ctl.h"
 
-static const char usage_s[] = "suspend VM PID|COMM [--thread] [--profile FILE|DIR] [--json]";
-static const char usage_r[] = "resume VM PID|COMM [--thread] [--profile FILE|DIR] [--json]";
-static const char usage_l[] = "suspended VM [--profile FILE|DIR] [--json]";
-
-struct sus_done {
-	struct lx_task t;
-	int woken;                 /* resume: the guest's wake_up_process ran */
-	unsigned long long woke;   /* its return value (1: it was asleep) */
-	int vcpu;
-	unsigned long long call_ns;
-};
-
-struct sus_arg {
-	const char *target;
-	long pid;                  /* -1: target is a command name */
-	int thread, resume, list;
-	struct sus_done *done;
-	size_t n;
-};
-
-static int matches(const struct sus_arg *a, const struct lx_task *t)
-{
-	if (t->kthread)
-		return 0;
-	if (a->list)
-		return 1;
-	if (a->pid < 0)
-		return !strcmp(t->comm, a->target);
-	return a->thread ? t->pid == a->pid : t->tgid == a->pid;
-}
-
-/* Under a pause: every matching task, suspended or resumed. Idempotent,
- * so a retry after LX_EBUSY redoes what was done. */
-static int act(struct lx_guest *g, void *arg)
-{
-	struct sus_arg *a = arg;
-	struct lx_task *t = NULL;
-	size_t n = 0;
-	int err = lx_tasks(g, &t, &n, LX_MAX_TASKS);
-
-	free(a->done);
-	a->done = NULL;
-	a->n = 0;
-	if (err)
-		goto out;
-	a->done = calloc(n ? n : 1, sizeof(*a->done));
-	if (!a->done) {
-		err = LX_EMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < n && !err; i++) {
-		struct sus_done *d;
-		int wake = 0;
-
-		if (!matches(a, &t[i]))
-			continue;
-		d = &a->done[a->n++];
-		d->t = t[i];
-		d->vcpu = -1;
-		if (a->list) {
-			struct lx_freeze fr;
-
-			err = lx_freeze_read(g, t[i].va, &fr);
-			if (!err && !fr.trapped)
-				a->n--;
-			continue;
-		}
-		if (!a->resume) {
-			err = lx_freeze_set(g, t[i].va);
-			continue;
-		}
-		err = lx_freeze_clear(g, t[i].va, &wake);
-		if (!err && wake) {
-			struct vmi_call c;
-			int r;
-
-			err = lx_wake_call(g, t[i].va, &c);
-			if (err)
-				break;
-			r = vmi_call(g->mem, &c);
-			g->mem->generation++; /* the guest wrote its memory */
-			if (r == -ENODEV || r == -EBUSY || r == -ETIMEDOUT) {
-				/* no vCPU where the guest could take an interrupt, one
-				 * not parked yet, or a call still running: again */
-				snprintf(g->err, sizeof(g->err), "guest call: %s",
-					 r == -ENODEV ? "no vCPU at a point where the guest could take an interrupt" :
-					 strerror(-r));
-				err = LX_EBUSY;
-			} else if (r) {
-				snprintf(g->err, sizeof(g->err), "guest call to wake_up_process: %s", strerror(-r));
-				err = LX_EMEM;
-			} else {
-				d->woken = 1;
-				d->woke = c.ret[1];
-				d->vcpu = c.vcpu;
-				d->call_ns = c.wait_ns;
-			}
-		}
-	}
-	if (!err && !a->n && !a->list) {
-		snprintf(g->err, sizeof(g->err), "%s%s (kernel threads are never suspended)",
-			 a->pid >= 0 && a->thread ? "thread " : a->pid >= 0 ? "pid " : "command ", a->target);
-		err = LX_ENOENT;
-	}
-out:
-	free(t);
-	return err;
-}
+static const char usage_s[] = "suspend VM PID|COMM [--thread] [--direct] [--profile FILE|DIR] [--json]";
+static const char usage_r[] = "resume VM PID|COMM [--thread] [--direct] [--profile FILE|DIR] [--json]";
+static const char usage_l[] = "suspended VM|--image FILE [--direct] [--profile FILE|DIR] [--json]";
 
 enum { SUSPEND, RESUME, LIST };
+static const char *const cmd_name[] = { "suspend", "resume", "suspended" };
+
+/* The request done by gschedctl itself: the same JSON as gschedd's reply. */
+static int direct(struct cli *c, int nrest, char **rest, const char *usage, int mode,
+		  struct gs_sus *a, struct json_object **out)
+{
+	struct gs_session s;
+	int ret = introspect_open(c, nrest, rest, usage, &s);
+
+	if (!ret && !s.vm.vm_id && mode != LIST) {
+		fprintf(stderr, "%s: %s acts on a live VM, not an image\n", c->prog, cmd_name[mode]);
+		ret = 2;
+	}
+	if (!ret)
+		ret = introspect_run(c, &s, gs_sus_act, a);
+	if (!ret) {
+		*out = introspect_json(&s);
+		J_ADD(*out, "ok", json_object_new_boolean(1));
+		J_ADD(*out, "action", json_object_new_string(mode == LIST ? "list" : cmd_name[mode]));
+		J_ADD(*out, "tasks", gs_sus_json(a));
+	}
+	introspect_close(&s);
+	gs_sus_free(a);
+	return ret;
+}
+
+static const char *jstr(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
+}
+
+static long long jint(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : 0;
+}
+
+static void print_text(int mode, struct json_object *o)
+{
+	struct json_object *tasks = json_object_object_get(o, "tasks");
+	size_t n = tasks ? json_object_array_length(tasks) : 0;
+	struct table *tb = NULL;
+
+	if (mode == LIST) {
+		static const char *const hdr[] = { "PID", "TGID", "S", "COMM", "SINCE", "BY" };
+
+		tb = table_new(hdr, 6);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *t = json_object_array_get_idx(tasks, i), *v;
+		long long pid = jint(t, "pid"), tgid = jint(t, "tgid");
+
+		if (mode == SUSPEND) {
+			printf("suspended pid %lld (tgid %lld, %s)\n", pid, tgid, jstr(t, "comm"));
+		} else if (mode == RESUME && json_object_object_get_ex(t, "woken", &v) &&
+			   json_object_get_boolean(v)) {
+			printf("resumed pid %lld (tgid %lld, %s): woken on vCPU %lld in %.1f us%s\n", pid, tgid,
+			       jstr(t, "comm"), jint(t, "vcpu"), jint(t, "call_ns") / 1e3,
+			       jint(t, "wake_up_process") ? "" : " (it was already awake)");
+		} else if (mode == RESUME) {
+			printf("resumed pid %lld (tgid %lld, %s): not asleep, trap cleared\n", pid, tgid,
+			       jstr(t, "comm"));
+		} else {
+			char ps[16], ts[16], since[32] = "-", by[16] = "-";
+
+			snprintf(ps, sizeof(ps), "%lld", pid);
+			snprintf(ts, sizeof(ts), "%lld", tgid);
+			if (json_object_object_get_ex(t, "since", &v)) {
+				time_t when = (time_t)json_object_get_int64(v);
+				struct tm tm;
+
+				strftime(since, sizeof(since), "%F %T", localtime_r(&when, &tm));
+				snprintf(by, sizeof(by), "uid %lld", jint(t, "by_uid"));
+			}
+			table_row(tb, ps, ts, jstr(t, "state"), jstr(t, "comm"), since, by);
+		}
+	}
+	if (tb) {
+		table_print(tb);
+		fprintf(stderr, "%zu guest thread(s) in the freezer trap gsched sets (S: asleep in it; R: not there yet)\n",
+			n);
+	}
+}
 
 static int run(struct cli *c, int argc, char **argv, int mode)
 {
 	const char *usage = mode == RESUME ? usage_r : mode == LIST ? usage_l : usage_s;
-	struct sus_arg a = { .resume = mode == RESUME, .list = mode == LIST, .pid = -1 };
-	int resume = mode == RESUME;
-	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
-	int nrest = 0, npos = 0, ret;
-	struct isession s;
+	struct gs_sus a = { .mode = mode == RESUME ? GS_SUS_RESUME : mode == LIST ? GS_SUS_LIST : GS_SUS_SUSPEND };
+	char **rest = calloc((size_t)argc + 1, sizeof(*rest)), err[1024];
+	const char *target = NULL, *vm = NULL;
+	int nrest = 0, npos = 0, thread = 0, dir = 0, image = 0, ret;
+	struct json_object *out = NULL;
 
-	memset(&s, 0, sizeof(s));
 	if (!rest)
 		return 1;
-	/* TARGET and --thread are ours; the rest is introspect_open's */
+	/* TARGET, --thread and --direct are ours; the rest is introspect_open's */
 	for (int i = 0; i < argc; i++) {
+		int opt_arg = i && (!strcmp(argv[i - 1], "--profile") || !strcmp(argv[i - 1], "--image"));
+
+		if (i && !strcmp(argv[i], "--direct")) {
+			dir = 1;
+			continue;
+		}
+		if (i && (!strcmp(argv[i], "--profile") || !strcmp(argv[i], "--image")))
+			dir = 1, image |= !strcmp(argv[i], "--image");
 		if (i && mode != LIST && !strcmp(argv[i], "--thread"))
-			a.thread = 1;
-		else if (i && mode != LIST && argv[i][0] != '-' && strcmp(argv[i - 1], "--profile") &&
-			 ++npos == 2)
-			a.target = argv[i];
-		else
+			thread = 1;
+		else if (i && argv[i][0] != '-' && !opt_arg && ++npos == 2 && mode != LIST)
+			target = argv[i];
+		else {
+			if (i && argv[i][0] != '-' && !opt_arg && npos == 1)
+				vm = argv[i];
 			rest[nrest++] = argv[i];
+		}
 	}
-	if (!a.target && mode != LIST) {
+	if ((!target && mode != LIST) || (!vm && !image)) {
 		fprintf(stderr, "usage: %s %s\n", c->prog, usage);
 		free(rest);
 		return 2;
 	}
-	if (a.target) {
-		char *end;
-
-		errno = 0;
-		a.pid = strtol(a.target, &end, 10);
-		if (*end || errno || a.pid <= 0)
-			a.pid = -1;
-	}
-	if (a.thread && a.pid < 0) {
-		fprintf(stderr, "%s: --thread needs a pid, not '%s'\n", c->prog, a.target);
+	if (target && gs_sus_target(&a, target, thread, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", c->prog, err);
 		free(rest);
 		return 2;
 	}
-	ret = introspect_open(c, nrest, rest, usage, &s);
-	if (!ret && !s.vm.vm_id && mode != LIST) {
-		fprintf(stderr, "%s: %s acts on a live VM, not an image\n", c->prog, resume ? "resume" : "suspend");
-		ret = 2;
-	}
-	if (!ret)
-		ret = introspect_run(c, &s, act, &a);
-	if (!ret && c->json) {
-		struct json_object *o = introspect_json(&s), *arr = json_object_new_array();
+	ret = -ENOENT;
+	if (!dir) {
+		struct json_object *req = json_object_new_object(), *v;
 
-		J_ADD(o, "action", json_object_new_string(mode == LIST ? "list" : resume ? "resume" : "suspend"));
-		for (size_t i = 0; i < a.n; i++) {
-			struct json_object *e = json_lx_task(&a.done[i].t);
-
-			if (resume) {
-				J_ADD(e, "woken", json_object_new_boolean(a.done[i].woken));
-				if (a.done[i].woken) {
-					J_ADD(e, "wake_up_process", json_object_new_uint64(a.done[i].woke));
-					J_ADD(e, "vcpu", json_object_new_int(a.done[i].vcpu));
-					J_ADD(e, "call_ns", json_object_new_uint64(a.done[i].call_ns));
-				}
-			}
-			json_object_array_add(arr, e);
+		J_ADD(req, "cmd", json_object_new_string(cmd_name[mode]));
+		J_ADD(req, "vm", json_object_new_string(vm));
+		if (target) {
+			J_ADD(req, "target", json_object_new_string(target));
+			J_ADD(req, "thread", json_object_new_boolean(thread));
 		}
-		J_ADD(o, "tasks", arr);
-		cli_print_json(o);
-	} else if (!ret && mode == LIST) {
-		static const char *const hdr[] = { "PID", "TGID", "S", "COMM" };
-		struct table *tb = table_new(hdr, 4);
-
-		for (size_t i = 0; i < a.n; i++) {
-			char pid[16], tgid[16], st[2] = { a.done[i].t.state, 0 };
-
-			snprintf(pid, sizeof(pid), "%d", a.done[i].t.pid);
-			snprintf(tgid, sizeof(tgid), "%d", a.done[i].t.tgid);
-			table_row(tb, pid, tgid, st, a.done[i].t.comm);
-		}
-		table_print(tb);
-		fprintf(stderr, "%zu guest thread(s) in the freezer trap gsched sets (S: asleep in it; R: not there yet)\n",
-			a.n);
-	} else if (!ret) {
-		for (size_t i = 0; i < a.n; i++) {
-			const struct sus_done *d = &a.done[i];
-
-			if (!resume)
-				printf("suspended pid %d (tgid %d, %s)\n", d->t.pid, d->t.tgid, d->t.comm);
-			else if (d->woken)
-				printf("resumed pid %d (tgid %d, %s): woken on vCPU %d in %.1f us%s\n", d->t.pid,
-				       d->t.tgid, d->t.comm, d->vcpu, d->call_ns / 1e3,
-				       d->woke ? "" : " (it was already awake)");
-			else
-				printf("resumed pid %d (tgid %d, %s): not asleep, trap cleared\n", d->t.pid,
-				       d->t.tgid, d->t.comm);
+		ret = gs_ctl_call(gs_ctl_path(), req, &out, err, sizeof(err));
+		json_object_put(req);
+		if (ret && ret != -ENOENT && ret != -ECONNREFUSED) {
+			fprintf(stderr, "%s: %s\n", c->prog, err);
+			ret = 1;
+		} else if (!ret && !(json_object_object_get_ex(out, "ok", &v) && json_object_get_boolean(v))) {
+			fprintf(stderr, "%s: gschedd: %s\n", c->prog, jstr(out, "error"));
+			ret = 1;
 		}
 	}
-	introspect_close(&s);
-	free(a.done);
+	if (ret == -ENOENT || ret == -ECONNREFUSED) {
+		if (mode == SUSPEND && !dir)
+			fprintf(stderr, "%s: gschedd is not running (%s): suspending directly; nothing resumes this process if it is forgotten\n",
+				c->prog, gs_ctl_path());
+		ret = direct(c, nrest, rest, usage, mode, &a, &out);
+	}
+	if (!ret && c->json)
+		cli_print_json(json_object_get(out));
+	else if (!ret)
+		print_text(mode, out);
+	json_object_put(out);
 	free(rest);
 	return ret;
 }

@@ -101,21 +101,6 @@ struct json_object *json_task(const struct gsched_task_info *t, unsigned long lo
 }
 
 /* A guest task read from outside: the fields ps and runqueue both show. */
-struct json_object *json_lx_task(const struct lx_task *t)
-{
-	struct json_object *o = json_object_new_object();
-	char st[2] = { t->state, 0 };
-
-	J_ADD(o, "pid", json_object_new_int(t->pid));
-	J_ADD(o, "tgid", json_object_new_int(t->tgid));
-	J_ADD(o, "comm", json_object_new_string(t->comm));
-	J_ADD(o, "state", json_object_new_string(st));
-	J_ADD(o, "kthread", json_object_new_boolean(t->kthread));
-	J_ADD(o, "prio", json_object_new_int(t->prio));
-	J_ADD(o, "root", t->root ? json_hex(t->root) : NULL);
-	return o;
-}
-
 static int by_cpu_desc(const void *a, const void *b)
 {
 	const struct gsched_task_info *x = a, *y = b;

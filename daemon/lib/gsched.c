@@ -136,6 +136,29 @@ void gsched_vm_name(int pid, char *buf, size_t len)
 	gs_escape(buf, len, strrchr(args, '/') ? strrchr(args, '/') + 1 : args, n);
 }
 
+unsigned long long gsched_proc_start(int pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	/* after the comm's closing parenthesis (a comm may hold any byte):
+	 * field 3 (state) on; starttime is field 22 */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 &start) != 1)
+		return 0;
+	return start;
+}
+
 int gsched_list_memslots(struct gsched *g, unsigned int vm_id,
 			 struct gsched_memslot **out, size_t *count)
 {

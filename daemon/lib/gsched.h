@@ -45,5 +45,9 @@ int gsched_vcpu_regs(struct gsched *g, unsigned int vm_id, unsigned int index,
  * name, escaped (lib/escape.h: any user can start a VMM with any name);
  * writes "" if unknown. */
 void gsched_vm_name(int pid, char *buf, size_t len);
+/* Start time of process 'pid' (/proc/PID/stat field 22, clock ticks since
+ * boot): with the pid, names a VMM for good (pids are reused, this pair
+ * is not). 0 if there is no such process. */
+unsigned long long gsched_proc_start(int pid);
 
 #endif

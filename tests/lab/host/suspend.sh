@@ -1,8 +1,12 @@
 # Host script for the suspend scenario (tests/lab/run --host-script; runs in
 # the emulated host while guest 0 runs workloads/suspend.sh): suspends and
-# resumes its processes from outside with gschedctl, naming each step on the
-# guest's second serial port so that the guest's own samples can be cut at
-# the steps (check-suspend). Fails on the first gschedctl that does.
+# resumes its processes from outside with gschedctl, through gschedd (its
+# journal in /run/gsched-state, its log in gschedd.log), naming each step on
+# the guest's second serial port so that the guest's own samples can be cut
+# at the steps (check-suspend). Then what must never leave a process
+# suspended: gschedd killed with SIGKILL and started again, gschedd stopped
+# with SIGTERM; and gschedctl on its own (--direct). Fails on the first
+# gschedctl that does.
 set -u
 g=${GUEST_NAMES%% *}
 log=$OUT/guest-0.log
@@ -20,6 +24,24 @@ done
 eval "${pids#suspend-pids }"
 say "guest pids: hog $hog, counter $counter, victim $victim"
 step() { tell "mark $1"; sleep "$2"; }
+state=/run/gsched-state journal=/run/gsched-state/suspended.jsonl
+export GSCHED_SOCKET=/run/gsched/gschedd.sock
+gschedd_pid=
+start_gschedd() {
+  "$GSCHEDD" --state-dir "$state" >>"$OUT/gschedd.log" 2>&1 & gschedd_pid=$!
+  # listening (a dead gschedd's socket file refuses connections)
+  for _ in $(seq 100); do "$GSCHEDCTL" status >/dev/null 2>&1 && return 0; sleep 0.2; done
+  say "FAIL: gschedd did not listen on $GSCHED_SOCKET"; tell done; exit 1
+}
+# the guest pids in gschedd's journal, as gschedctl status shows them
+journaled() { ctl --json status | python3 -c 'import json, sys; print(" ".join(str(t["pid"]) for t in json.load(sys.stdin)["suspended"]))'; }
+expect_journaled() { # want
+  local got; got=$(journaled)
+  [ "$got" = "$1" ] || { say "FAIL: gschedd's journal holds '$got', expected '$1'"; tell done; exit 1; }
+  say "journal holds '$got'"
+}
+start_gschedd
+say "gschedd $gschedd_pid listening"
 # the pids gschedctl suspended lists (threads in the freezer trap)
 trapped() { ctl --json suspended "$g" | python3 -c 'import json, sys; print(" ".join(str(t["pid"]) for t in json.load(sys.stdin)["tasks"]))'; }
 expect_trapped() { # want
@@ -43,6 +65,40 @@ must suspend "$g" "$victim"; step victim-suspended 4
 tell kill-victim; sleep 2
 # the guest killed it: nothing to resume
 if ctl resume "$g" "$victim"; then say "FAIL: resumed a process the guest killed"; tell done; exit 1; fi
+# and gschedd forgot it
+expect_journaled ""
+# gschedd killed (SIGKILL) while it holds the hog suspended: the hog stays
+# suspended (in the guest and in the journal) until gschedd starts again,
+# which resumes it before it listens
+must suspend "$g" "$hog"; step crash-suspended 3
+expect_journaled "$hog"
+kill -9 "$gschedd_pid"; wait "$gschedd_pid" 2>/dev/null
+step daemon-killed 3
+[ "$(ctl --json suspended "$g" --direct | python3 -c 'import json, sys; print(" ".join(str(t["pid"]) for t in json.load(sys.stdin)["tasks"]))')" = "$hog" ] ||
+  { say "FAIL: the hog is not in the trap after gschedd died"; tell done; exit 1; }
+grep -q "\"pid\":$hog," "$journal" || { say "FAIL: the journal lost the hog: $(cat "$journal")"; tell done; exit 1; }
+step daemon-starting 0
+start_gschedd
+say "gschedd restarted ($gschedd_pid)"
+step daemon-restarted 3
+expect_trapped ""
+expect_journaled ""
+# gschedd stopped (SIGTERM) with two processes suspended: both resumed
+must suspend "$g" "$hog"; must suspend "$g" "$counter"; step term-suspended 4
+expect_journaled "$hog $counter"
+step daemon-stopping 0
+kill -TERM "$gschedd_pid"; rc=0; wait "$gschedd_pid" || rc=$?
+[ "$rc" = 0 ] || { say "FAIL: gschedd exited with status $rc on SIGTERM"; tell done; exit 1; }
+[ ! -s "$journal" ] || { say "FAIL: journal not empty after SIGTERM: $(cat "$journal")"; tell done; exit 1; }
+step daemon-stopped 3
+expect_trapped ""
+step direct 0
+# no gschedd: gschedctl acts itself, and says so
+must suspend "$g" "$hog" 2>"$OUT/direct-suspend.txt"; cat "$OUT/direct-suspend.txt" >&2
+grep -q "gschedd is not running" "$OUT/direct-suspend.txt" || { say "FAIL: no word that gschedd is not running"; tell done; exit 1; }
+must resume "$g" "$hog" --direct
+start_gschedd
+step cycles 0
 # cycles: suspend and resume the hog and the counter, back to back
 n=${SUSPEND_CYCLES:-10} t0=$(date +%s%N)
 for ((i = 1; i <= n; i++)); do
@@ -52,6 +108,8 @@ for ((i = 1; i <= n; i++)); do
 done
 say "cycles: $n x 2 suspend/resume pairs in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 expect_trapped ""
+expect_journaled ""
 step cycles-done 2
+kill -TERM "$gschedd_pid"; wait "$gschedd_pid" || { say "FAIL: gschedd's exit"; tell done; exit 1; }
 tell done
 say "ok"

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * gschedd's journal of suspended guest threads (/var/lib/gsched/suspended.jsonl):
+ * one JSON object per line, the whole set rewritten atomically (temporary
+ * file, fsync, rename, fsync of the directory) before a trap is set and
+ * after a resume, so that whatever kills gschedd, its next start knows what
+ * to resume. A VM is its VMM's pid and that process's start time (stable
+ * across module reloads, never reused); a thread its guest pid and
+ * task_struct address.
+ */
+#ifndef GSCHED_GSCHEDD_JOURNAL_H
+#define GSCHED_GSCHEDD_JOURNAL_H
+#include <stddef.h>
+#include <stdint.h>
+#include <limits.h>
+#include "lib/escape.h"
+
+struct gs_jrec {
+	int32_t vm_pid;            /* the VMM's tgid */
+	uint64_t vm_start;         /* its start time (/proc/PID/stat field 22, ticks) */
+	char vm[GS_ESCAPED_SIZE(64)]; /* its name then, escaped (for people) */
+	int32_t pid, tgid;         /* guest thread */
+	uint64_t task;             /* its task_struct (guest virtual) */
+	char comm[GS_ESCAPED_SIZE(15)]; /* escaped */
+	int64_t since;             /* wall-clock seconds of the suspend */
+	uint32_t by_uid;           /* who asked */
+	int32_t by_pid;
+	int release;               /* not saved: resume at the next pass */
+};
+
+struct gs_journal {
+	char path[PATH_MAX];
+	struct gs_jrec *r;
+	size_t n, cap;
+};
+
+/* Read the journal at 'path' (a missing file is an empty journal). 0, or
+ * -1 with 'err' saying file:line: what (a damaged journal is never guessed
+ * at: gschedd refuses to start on it). */
+int gs_journal_load(struct gs_journal *j, const char *path, char *err, size_t errlen);
+/* Add records (an equal VM and thread replaces the old one) and save;
+ * 0, or -1 with 'err' set and the journal as it was. */
+int gs_journal_add(struct gs_journal *j, const struct gs_jrec *r, size_t n, char *err, size_t errlen);
+/* Drop the records of VM (vm_pid, vm_start) whose thread is in pid[]/task[]
+ * (n of them; all of the VM's with n == (size_t)-1) and save; the number
+ * dropped, or -1 with 'err' set. */
+long gs_journal_drop(struct gs_journal *j, int32_t vm_pid, uint64_t vm_start,
+		     const int32_t *pid, const uint64_t *task, size_t n, char *err, size_t errlen);
+/* Write the records to the file, atomically and durably; 0 or -1. */
+int gs_journal_save(struct gs_journal *j, char *err, size_t errlen);
+void gs_journal_free(struct gs_journal *j);
+
+#endif

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* The release pass (gschedd.h): what gschedd must let go is resumed, VM by
+ * VM, each VM's marked threads under one pause; the records of a VM that is
+ * gone, or of a thread its guest no longer has, are forgotten. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gschedd/gschedd.h"
+#include "lib/suspend.h"
+
+void gd_release_all(struct gd *d)
+{
+	for (size_t i = 0; i < d->j.n; i++)
+		d->j.r[i].release = 1;
+}
+
+static void note(struct gd *d, const char *msg)
+{
+	/* a guest that stays busy would repeat the same line every pass */
+	if (strcmp(d->last_release_err, msg)) {
+		gd_log(4, "release: %s (retrying every second)", msg);
+		snprintf(d->last_release_err, sizeof(d->last_release_err), "%.1050s", msg);
+	}
+}
+
+/* One VM's marked records: resumed or forgotten; 0, or -1 if they stay. */
+static int release_vm(struct gd *d, int32_t vm_pid, uint64_t vm_start)
+{
+	struct gd_vm *v = gd_vm_by_vmm(d, vm_pid, vm_start);
+	struct gs_sus_exact *ex = calloc(d->j.n + 1, sizeof(*ex));
+	struct gs_sus a = { .mode = GS_SUS_RESUME };
+	int32_t *pid = calloc(d->j.n + 1, sizeof(*pid));
+	uint64_t *task = calloc(d->j.n + 1, sizeof(*task));
+	char err[1024], name[sizeof(d->j.r[0].vm)] = "";
+	int ret = -1;
+	long dropped;
+
+	if (!ex || !pid || !task)
+		goto out;
+	for (size_t i = 0; i < d->j.n; i++) {
+		const struct gs_jrec *r = &d->j.r[i];
+
+		if (r->vm_pid != vm_pid || r->vm_start != vm_start || !r->release)
+			continue;
+		snprintf(name, sizeof(name), "%s", r->vm);
+		pid[a.nexact] = r->pid;
+		task[a.nexact] = r->task;
+		ex[a.nexact].pid = r->pid;
+		ex[a.nexact++].va = r->task;
+	}
+	if (!v) {
+		dropped = gs_journal_drop(&d->j, vm_pid, vm_start, pid, task, a.nexact, err, sizeof(err));
+		if (dropped >= 0) {
+			gd_log(5, "VM %s (VMM pid %d) is gone: %ld suspended thread(s) forgotten", name, vm_pid,
+			       dropped);
+			d->forgotten += (unsigned long long)dropped;
+			ret = 0;
+		} else {
+			note(d, err);
+		}
+		goto out;
+	}
+	if (gd_vm_open(d, v, err, sizeof(err))) {
+		note(d, err);
+		goto out;
+	}
+	a.exact = ex;
+	if (gs_session_run(&v->s, gs_sus_act, &a)) {
+		snprintf(err, sizeof(err), "VM %.64s: %.900s", v->name, v->s.err);
+		note(d, err);
+		goto out;
+	}
+	for (size_t i = 0; i < a.n; i++)
+		gd_log(5, "VM %s: resumed pid %d (%s)%s", v->name, a.done[i].t.pid, a.done[i].t.comm,
+		       a.done[i].woken ? ", woken by the guest" : "");
+	if (a.n < a.nexact)
+		gd_log(5, "VM %s: %zu suspended thread(s) gone from the guest: forgotten", v->name,
+		       a.nexact - a.n);
+	dropped = gs_journal_drop(&d->j, vm_pid, vm_start, pid, task, a.nexact, err, sizeof(err));
+	if (dropped < 0) {
+		note(d, err);
+		goto out;
+	}
+	d->released += a.n;
+	d->forgotten += a.nexact - a.n;
+	ret = 0;
+out:
+	gs_sus_free(&a);
+	free(ex);
+	free(pid);
+	free(task);
+	return ret;
+}
+
+size_t gd_release_pass(struct gd *d)
+{
+	size_t left = 0;
+	int any = 0;
+
+	for (size_t i = 0; i < d->j.n; i++)
+		any |= d->j.r[i].release;
+	if (!any)
+		return 0;
+	gd_vms_refresh(d);
+	/* one VM at a time; a VM whose release fails keeps its marks */
+	for (size_t i = 0; i < d->j.n;) {
+		int32_t p = d->j.r[i].vm_pid;
+		uint64_t s = d->j.r[i].vm_start;
+
+		if (d->j.r[i].release != 1) {
+			i++;
+			continue;
+		}
+		if (release_vm(d, p, s)) {
+			/* skip this VM's records for now */
+			for (size_t k = 0; k < d->j.n; k++)
+				if (d->j.r[k].vm_pid == p && d->j.r[k].vm_start == s && d->j.r[k].release)
+					left++, d->j.r[k].release = 2;
+		}
+		/* records dropped: the array shifted, look from the start again */
+		i = 0;
+		while (i < d->j.n && d->j.r[i].release != 1)
+			i++;
+	}
+	for (size_t i = 0; i < d->j.n; i++)
+		if (d->j.r[i].release == 2)
+			d->j.r[i].release = 1;
+	if (!left)
+		d->last_release_err[0] = 0;
+	return left;
+}

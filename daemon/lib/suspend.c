@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Suspending and resuming guest processes (suspend.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/suspend.h"
+#include "linux/freeze.h"
+
+int gs_sus_target(struct gs_sus *a, const char *target, int thread, char *err, size_t errlen)
+{
+	char *end;
+
+	a->target = target;
+	a->thread = thread;
+	errno = 0;
+	a->pid = strtol(target, &end, 10);
+	if (*end || errno || a->pid <= 0 || a->pid > INT32_MAX)
+		a->pid = -1;
+	if (!target[0]) {
+		snprintf(err, errlen, "empty target (give a guest pid or a command name)");
+		return -1;
+	}
+	if (thread && a->pid < 0) {
+		snprintf(err, errlen, "--thread needs a pid, not '%.64s'", target);
+		return -1;
+	}
+	return 0;
+}
+
+static int matches(const struct gs_sus *a, const struct lx_task *t)
+{
+	if (t->kthread)
+		return 0;
+	if (a->exact) {
+		for (size_t i = 0; i < a->nexact; i++)
+			if (a->exact[i].pid == t->pid && a->exact[i].va == t->va)
+				return 1;
+		return 0;
+	}
+	if (a->mode == GS_SUS_LIST)
+		return 1;
+	if (a->pid < 0)
+		return !strcmp(t->comm, a->target);
+	return a->thread ? t->pid == a->pid : t->tgid == a->pid;
+}
+
+/* Resume one thread: clear its trap, and make the guest wake it if it sleeps. */
+static int resume_one(struct lx_guest *g, struct gs_sus_done *d)
+{
+	struct vmi_call c;
+	int wake = 0, r, err = lx_freeze_clear(g, d->t.va, &wake);
+
+	if (err || !wake)
+		return err;
+	err = lx_wake_call(g, d->t.va, &c);
+	if (err)
+		return err;
+	r = vmi_call(g->mem, &c);
+	g->mem->generation++; /* the guest wrote its memory */
+	if (r == -ENODEV || r == -EBUSY || r == -ETIMEDOUT) {
+		/* no vCPU where the guest could take an interrupt, one not
+		 * parked yet, or a call still running: again */
+		snprintf(g->err, sizeof(g->err), "guest call: %s",
+			 r == -ENODEV ? "no vCPU at a point where the guest could take an interrupt" :
+			 strerror(-r));
+		return LX_EBUSY;
+	}
+	if (r) {
+		snprintf(g->err, sizeof(g->err), "guest call to wake_up_process: %s", strerror(-r));
+		return LX_EMEM;
+	}
+	d->woken = 1;
+	d->woke = c.ret[1];
+	d->vcpu = c.vcpu;
+	d->call_ns = c.wait_ns;
+	return LX_OK;
+}
+
+int gs_sus_act(struct lx_guest *g, void *arg)
+{
+	struct gs_sus *a = arg;
+	struct lx_task *t = NULL;
+	size_t n = 0;
+	int err = lx_tasks(g, &t, &n, LX_MAX_TASKS);
+
+	free(a->done);
+	a->done = NULL;
+	a->n = 0;
+	if (err)
+		goto out;
+	a->done = calloc(n ? n : 1, sizeof(*a->done));
+	if (!a->done) {
+		err = LX_EMEM;
+		goto out;
+	}
+	/* first what matches, then the edits: a suspend is announced
+	 * (a->before: gschedd's journal) before any trap is set */
+	for (size_t i = 0; i < n && !err; i++) {
+		struct lx_freeze fr;
+
+		if (!matches(a, &t[i]))
+			continue;
+		if (a->mode == GS_SUS_LIST) {
+			err = lx_freeze_read(g, t[i].va, &fr);
+			if (err || !fr.trapped)
+				continue;
+		}
+		a->done[a->n].t = t[i];
+		a->done[a->n++].vcpu = -1;
+	}
+	if (!err && a->mode == GS_SUS_SUSPEND && a->n && a->before &&
+	    a->before(a->ctx, g, a->done, a->n))
+		err = LX_EMEM;
+	for (size_t i = 0; i < a->n && !err && a->mode != GS_SUS_LIST; i++)
+		err = a->mode == GS_SUS_SUSPEND ? lx_freeze_set(g, a->done[i].t.va) : resume_one(g, &a->done[i]);
+	if (!err && !a->n && a->mode != GS_SUS_LIST && !a->exact) {
+		snprintf(g->err, sizeof(g->err), "%s%s (kernel threads are never suspended)",
+			 a->pid >= 0 && a->thread ? "thread " : a->pid >= 0 ? "pid " : "command ", a->target);
+		err = LX_ENOENT;
+	}
+out:
+	free(t);
+	return err;
+}
+
+void gs_sus_free(struct gs_sus *a)
+{
+	free(a->done);
+	a->done = NULL;
+	a->n = 0;
+}
+
+struct json_object *json_lx_task(const struct lx_task *t)
+{
+	struct json_object *o = json_object_new_object();
+	char st[2] = { t->state, 0 }, hex[32];
+
+	json_object_object_add(o, "pid", json_object_new_int(t->pid));
+	json_object_object_add(o, "tgid", json_object_new_int(t->tgid));
+	json_object_object_add(o, "comm", json_object_new_string(t->comm));
+	json_object_object_add(o, "state", json_object_new_string(st));
+	json_object_object_add(o, "kthread", json_object_new_boolean(t->kthread));
+	json_object_object_add(o, "prio", json_object_new_int(t->prio));
+	snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)t->root);
+	json_object_object_add(o, "root", t->root ? json_object_new_string(hex) : NULL);
+	return o;
+}
+
+struct json_object *gs_sus_json(const struct gs_sus *a)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < a->n; i++) {
+		const struct gs_sus_done *d = &a->done[i];
+		struct json_object *e = json_lx_task(&d->t);
+
+		if (a->mode == GS_SUS_RESUME) {
+			json_object_object_add(e, "woken", json_object_new_boolean(d->woken));
+			if (d->woken) {
+				json_object_object_add(e, "wake_up_process", json_object_new_uint64(d->woke));
+				json_object_object_add(e, "vcpu", json_object_new_int(d->vcpu));
+				json_object_object_add(e, "call_ns", json_object_new_uint64(d->call_ns));
+			}
+		}
+		json_object_array_add(arr, e);
+	}
+	return arr;
+}
