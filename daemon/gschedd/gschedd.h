@@ -69,6 +69,8 @@ int gd_control_may(const char *cmd, uid_t uid, gid_t gid, const gid_t *groups, i
  * thread is gone. Records left (busy guest) stay marked for the next pass.
  * Returns how many records are still marked. */
 size_t gd_release_pass(struct gd *d);
+/* Forget the records of VMs whose VMM process is gone (VM shut down). */
+void gd_forget_gone(struct gd *d);
 /* Mark every record for release (start-up and exit). */
 void gd_release_all(struct gd *d);
 

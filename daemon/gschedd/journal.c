@@ -322,6 +322,31 @@ long gs_journal_drop(struct gs_journal *j, int32_t vm_pid, uint64_t vm_start,
 	return (long)(old - w);
 }
 
+long gs_journal_drop_dead(struct gs_journal *j, int (*alive)(int32_t pid, uint64_t start),
+			  void (*gone)(void *ctx, const struct gs_jrec *r, long n), void *ctx,
+			  char *err, size_t errlen)
+{
+	long total = 0;
+
+	for (size_t i = 0; i < j->n;) {
+		struct gs_jrec first = j->r[i];
+		long n;
+
+		if (alive(first.vm_pid, first.vm_start)) {
+			i++;
+			continue;
+		}
+		n = gs_journal_drop(j, first.vm_pid, first.vm_start, NULL, NULL, (size_t)-1, err, errlen);
+		if (n < 0)
+			return -1;
+		if (gone)
+			gone(ctx, &first, n);
+		total += n;
+		i = 0;   /* the records shifted */
+	}
+	return total;
+}
+
 void gs_journal_free(struct gs_journal *j)
 {
 	free(j->r);

@@ -46,6 +46,12 @@ int gs_journal_add(struct gs_journal *j, const struct gs_jrec *r, size_t n, char
  * dropped, or -1 with 'err' set. */
 long gs_journal_drop(struct gs_journal *j, int32_t vm_pid, uint64_t vm_start,
 		     const int32_t *pid, const uint64_t *task, size_t n, char *err, size_t errlen);
+/* Drop the records of every VM for which alive(vm_pid, vm_start) says 0
+ * (its VMM is gone: the VM shut down), calling gone(ctx, first record, n)
+ * once per such VM, and save; the number dropped, or -1 with 'err' set. */
+long gs_journal_drop_dead(struct gs_journal *j, int (*alive)(int32_t pid, uint64_t start),
+			  void (*gone)(void *ctx, const struct gs_jrec *r, long n), void *ctx,
+			  char *err, size_t errlen);
 /* Write the records to the file, atomically and durably; 0 or -1. */
 int gs_journal_save(struct gs_journal *j, char *err, size_t errlen);
 void gs_journal_free(struct gs_journal *j);

@@ -82,6 +82,7 @@ static int serve(struct gd *d, int sfd)
 		}
 		if (r > 0 && (p[0].revents & POLLIN))
 			gd_control_serve(d);
+		gd_forget_gone(d);
 		gd_release_pass(d);
 	}
 }

@@ -48,6 +48,13 @@ static int release_vm(struct gd *d, int32_t vm_pid, uint64_t vm_start)
 		ex[a.nexact].pid = r->pid;
 		ex[a.nexact++].va = r->task;
 	}
+	if (!v && vm_start && gsched_proc_start(vm_pid) == vm_start) {
+		/* its VMM runs, but gsched.ko does not list it (yet: a module
+		 * loaded after the VM started sees it at its next vCPU entry) */
+		snprintf(err, sizeof(err), "VM %.64s (VMM pid %d) is not tracked by gsched.ko", name, vm_pid);
+		note(d, err);
+		goto out;
+	}
 	if (!v) {
 		dropped = gs_journal_drop(&d->j, vm_pid, vm_start, pid, task, a.nexact, err, sizeof(err));
 		if (dropped >= 0) {
@@ -90,6 +97,27 @@ out:
 	free(pid);
 	free(task);
 	return ret;
+}
+
+static int vmm_alive(int32_t pid, uint64_t start)
+{
+	return start && gsched_proc_start(pid) == start;
+}
+
+static void vm_gone(void *ctx, const struct gs_jrec *r, long n)
+{
+	struct gd *d = ctx;
+
+	gd_log(5, "VM %s (VMM pid %d) is gone: %ld suspended thread(s) forgotten", r->vm, r->vm_pid, n);
+	d->forgotten += (unsigned long long)n;
+}
+
+void gd_forget_gone(struct gd *d)
+{
+	char err[512];
+
+	if (gs_journal_drop_dead(&d->j, vmm_alive, vm_gone, d, err, sizeof(err)) < 0)
+		note(d, err);
 }
 
 size_t gd_release_pass(struct gd *d)

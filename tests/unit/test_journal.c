@@ -4,7 +4,8 @@
  * (access.c): records survive a save and a load; a thread suspended twice
  * keeps its first time; drops by thread and by VM; a damaged journal is
  * refused with file:line (never guessed at); a save that cannot be made
- * leaves the journal as it was; readers may list, only root may change.
+ * leaves the journal as it was; the records of a VM whose VMM process is
+ * gone are forgotten; readers may list, only root may change.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "gschedd/gschedd.h"
@@ -169,6 +172,59 @@ static void test_failed_save_keeps_the_journal(void **state)
 	gs_journal_free(&j);
 }
 
+static int alive(int32_t pid, uint64_t start)
+{
+	return start && gsched_proc_start(pid) == start;
+}
+
+static void gone(void *ctx, const struct gs_jrec *r, long n)
+{
+	int *calls = ctx;
+
+	(*calls)++;
+	assert_int_equal(n, 2);
+	assert_string_equal(r->comm, "updatedb");
+}
+
+/* A VM whose VMM process is gone (a real process here): its records go;
+ * another VM's stay, and so does a live VMM's. */
+static void test_records_of_a_stopped_vm_are_forgotten(void **state)
+{
+	struct fx *f = *state;
+	struct gs_journal j;
+	struct gs_jrec r[3];
+	pid_t vmm = fork();
+	char err[256];
+	int calls = 0, st;
+
+	assert_true(vmm >= 0);
+	if (!vmm) {
+		pause();
+		_exit(0);
+	}
+	for (int i = 0; i < 200 && !gsched_proc_start(vmm); i++)
+		usleep(1000);
+	r[0] = rec(vmm, 5, 0x1000, 1);
+	r[1] = rec(vmm, 6, 0x2000, 1);
+	r[2] = rec(getpid(), 5, 0x1000, 1);
+	r[0].vm_start = r[1].vm_start = gsched_proc_start(vmm);
+	r[2].vm_start = gsched_proc_start(getpid());
+	assert_int_equal(gs_journal_load(&j, f->path, err, sizeof(err)), 0);
+	assert_int_equal(gs_journal_add(&j, r, 3, err, sizeof(err)), 0);
+	assert_int_equal(gs_journal_drop_dead(&j, alive, gone, &calls, err, sizeof(err)), 0);
+	assert_int_equal(j.n, 3);
+	kill(vmm, SIGKILL);
+	assert_int_equal(waitpid(vmm, &st, 0), vmm);
+	assert_int_equal(gs_journal_drop_dead(&j, alive, gone, &calls, err, sizeof(err)), 2);
+	assert_int_equal(calls, 1);
+	assert_int_equal(j.n, 1);
+	assert_int_equal(j.r[0].vm_pid, getpid());
+	gs_journal_free(&j);
+	/* a reused pid with another start time is not the VMM */
+	r[2].vm_start += 1;
+	assert_int_equal(alive(r[2].vm_pid, r[2].vm_start), 0);
+}
+
 static void test_readers_list_root_changes(void **state)
 {
 	gid_t g[2] = { 5, 42 };
@@ -191,6 +247,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drop_by_thread_and_by_vm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_journal_refused_with_its_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_save_keeps_the_journal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_records_of_a_stopped_vm_are_forgotten, setup, teardown),
 		cmocka_unit_test(test_readers_list_root_changes),
 	};
 
