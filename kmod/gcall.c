@@ -189,20 +189,35 @@ static int gs_gcall_arm(struct gs_gcall *g)
  * it cannot, completes it with the error and parks again, taking the next
  * call handed to it, if any.
  */
+/*
+ * The end of call g in its vCPU thread: complete it with err, drop the
+ * handed reference and park again. Returns the next call handed to the
+ * thread while it was parked (with its handed reference), or NULL when the
+ * pause ended. The pause is held across the park (g may be freed here; a
+ * next call holds its own reference to it).
+ */
+static struct gs_gcall *gs_gcall_finish(struct gs_gcall *g, int err)
+{
+	struct gs_pause *p = g->p;
+	u32 idx = g->idx;
+	struct gs_gcall *next;
+
+	gs_gcall_complete(g, err);
+	gs_pause_get(p);
+	gs_gcall_put(g);
+	next = gs_park_hold(p, idx);
+	gs_pause_put(p);
+	return next;
+}
+
 void gs_gcall_start(struct gs_gcall *g)
 {
 	while (g) {
-		struct gs_pause *p = g->p;
-		u32 idx = g->idx;
 		int err = gs_gcall_arm(g);
 
 		if (!err)
 			return;
-		gs_gcall_complete(g, err);
-		gs_pause_get(p);
-		gs_gcall_put(g);
-		g = gs_park_hold(p, idx);
-		gs_pause_put(p);
+		g = gs_gcall_finish(g, err);
 	}
 }
 
@@ -219,15 +234,8 @@ static void gs_gcall_next_fn(struct callback_head *cb)
 	} else if (++g->step < g->nr) {
 		gs_gcall_enter(g);
 	} else {
-		struct gs_pause *p = g->p;
-		u32 idx = g->idx;
-
 		gs_gcall_restore(g);
-		gs_gcall_complete(g, 0);
-		gs_pause_get(p);
-		gs_gcall_put(g);
-		gs_gcall_start(gs_park_hold(p, idx));
-		gs_pause_put(p);
+		gs_gcall_start(gs_gcall_finish(g, 0));
 	}
 	/* As gs_park_fn: the last instructions run after this. */
 	module_put(THIS_MODULE);

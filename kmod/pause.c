@@ -433,6 +433,17 @@ static long gs_pause_check_write(struct file *f, u32 vm_id, struct gs_pause **ou
  * long (a thread asleep in its VMM never parks: EBUSY then). */
 #define GS_PARK_WAIT_MS 200
 
+/* Under gs_pause_mutex: if f's pause of vm_id is fresh, give its parks
+ * GS_PARK_WAIT_MS to happen (the caller checks the outcome). */
+static void gs_pause_settle(struct file *f, u32 vm_id)
+{
+	struct gs_pause *p = gs_pause_find(vm_id);
+
+	if (p && p->owner == f && !gs_all_parked(p))
+		wait_event_interruptible_timeout(gs_pause_wq, gs_all_parked(p),
+						 msecs_to_jiffies(GS_PARK_WAIT_MS));
+}
+
 /*
  * The user's bytes are copied in before the pause lock is taken (a copy
  * that stalls on userfaultfd must not hold every other gsched user), and
@@ -458,10 +469,7 @@ long gs_pause_write(struct file *f, struct gsched_mem *m)
 		return -EFAULT;
 	}
 	mutex_lock(&gs_pause_mutex);
-	p = gs_pause_find(m->vm_id);
-	if (p && p->owner == f && !gs_all_parked(p))
-		wait_event_interruptible_timeout(gs_pause_wq, gs_all_parked(p),
-						 msecs_to_jiffies(GS_PARK_WAIT_MS));
+	gs_pause_settle(f, m->vm_id);
 	while (m->done < m->len) {
 		u64 a = m->gpa + m->done;
 		size_t n = min_t(u64, m->len - m->done, PAGE_SIZE - offset_in_page(a));
@@ -525,6 +533,7 @@ long gs_pause_call(struct file *f, struct gsched_call *c)
 	struct gs_gcall *g = NULL;
 	struct gs_pause *p;
 	s32 pick = -1;
+	bool halted;
 	long err;
 	u32 k;
 
@@ -537,19 +546,17 @@ long gs_pause_call(struct file *f, struct gsched_call *c)
 	if (gs_vendor != GS_VENDOR_SVM)
 		return -EOPNOTSUPP;
 	mutex_lock(&gs_pause_mutex);
-	p = gs_pause_find(c->vm_id);
-	if (p && p->owner == f && !gs_all_parked(p))
-		wait_event_interruptible_timeout(gs_pause_wq, gs_all_parked(p),
-						 msecs_to_jiffies(GS_PARK_WAIT_MS));
+	gs_pause_settle(f, c->vm_id);
 	err = gs_pause_check_write(f, c->vm_id, &p);
 	if (err)
 		goto out;
 	for (k = 0; k < p->nr; k++) {
 		if (!READ_ONCE(p->in_kvm[k]) || !gs_svm_callable(p->vcpus[k]))
 			continue;
-		if (pick < 0 || p->vcpus[k]->arch.mp_state == KVM_MP_STATE_HALTED)
+		halted = p->vcpus[k]->arch.mp_state == KVM_MP_STATE_HALTED;
+		if (pick < 0 || halted)
 			pick = k;
-		if (p->vcpus[k]->arch.mp_state == KVM_MP_STATE_HALTED)
+		if (halted)   /* in its idle loop: the guest loses nothing */
 			break;
 	}
 	if (pick < 0) {
