@@ -46,7 +46,7 @@ static void gs_task_info(const struct gs_as *as, struct gsched_task_info *o)
 static long gs_list(unsigned int cmd, void __user *arg)
 {
 	struct gsched_list l;
-	size_t esize;
+	size_t esize, usize;
 	void *buf = NULL;
 	struct gs_as *as = NULL;
 	long n, i;
@@ -58,7 +58,10 @@ static long gs_list(unsigned int cmd, void __user *arg)
 		cmd == GSCHED_IOC_LIST_VCPUS ? sizeof(struct gsched_vcpu_info) :
 		cmd == GSCHED_IOC_LIST_MEMSLOTS ? sizeof(struct gsched_memslot) :
 		sizeof(struct gsched_task_info);
-	if (l.elem_size != esize || l.pad || l.capacity > GS_LIST_MAX)
+	/* ABI 1.1 users list memslots without their hva */
+	usize = cmd == GSCHED_IOC_LIST_MEMSLOTS && l.elem_size == GSCHED_MEMSLOT_V1_SIZE ?
+		GSCHED_MEMSLOT_V1_SIZE : esize;
+	if (l.elem_size != usize || l.pad || l.capacity > GS_LIST_MAX)
 		return -EINVAL;
 	if (l.capacity) {
 		buf = kvcalloc(l.capacity, esize, GFP_KERNEL);
@@ -92,7 +95,9 @@ static long gs_list(unsigned int cmd, void __user *arg)
 	}
 	l.count = (u32)n;
 	l.now_ns = ktime_get_ns();
-	if ((n && copy_to_user(u64_to_user_ptr(l.buf), buf, n * esize)) ||
+	for (i = 0; usize < esize && i < n; i++)   /* each element's leading part */
+		memmove((char *)buf + i * usize, (char *)buf + i * esize, usize);
+	if ((n && copy_to_user(u64_to_user_ptr(l.buf), buf, n * usize)) ||
 	    copy_to_user(arg, &l, sizeof(l)))
 		err = -EFAULT;
 out:

@@ -57,6 +57,7 @@ long gs_memslots(u32 vm_id, struct gsched_memslot *out, u32 cap, u32 *total)
 			out[n].size = ms->npages << PAGE_SHIFT;
 			out[n].flags = ms->flags;
 			out[n].pad = 0;
+			out[n].hva = ms->userspace_addr;
 			n++;
 		}
 		t++;

@@ -162,8 +162,28 @@ unsigned long long gsched_proc_start(int pid)
 int gsched_list_memslots(struct gsched *g, unsigned int vm_id,
 			 struct gsched_memslot **out, size_t *count)
 {
-	return gsched_list(g, GSCHED_IOC_LIST_MEMSLOTS, vm_id, sizeof(**out),
-			   (void **)out, count, NULL);
+	struct gsched_memslot *n;
+	char *v1;
+	int err;
+
+	if (g->version.minor >= 3)
+		return gsched_list(g, GSCHED_IOC_LIST_MEMSLOTS, vm_id, sizeof(**out),
+				   (void **)out, count, NULL);
+	/* ABI 1.1/1.2: the slots without their hva (0) */
+	err = gsched_list(g, GSCHED_IOC_LIST_MEMSLOTS, vm_id, GSCHED_MEMSLOT_V1_SIZE,
+			  (void **)&v1, count, NULL);
+	if (err)
+		return err;
+	n = calloc(*count ? *count : 1, sizeof(*n));
+	if (!n) {
+		free(v1);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < *count; i++)
+		memcpy(&n[i], v1 + i * GSCHED_MEMSLOT_V1_SIZE, GSCHED_MEMSLOT_V1_SIZE);
+	free(v1);
+	*out = n;
+	return 0;
 }
 
 int gsched_mem_rw(struct gsched *g, unsigned int vm_id, unsigned long long gpa,

@@ -2,26 +2,65 @@
 /*
  * gsched.ko backend of the guest memory interface: guest physical memory,
  * vCPU registers and pausing of a live VM through /dev/gsched (ABI 1.1),
- * calls made by the guest (ABI 1.2).
+ * calls made by the guest (ABI 1.2). Reads go straight to the VMM's mapping
+ * of guest RAM (process_vm_readv at the slot's hva, ABI 1.3: one system
+ * call per read, no page pinned) when this process may read the VMM's
+ * memory, else through the module (an ioctl per page); writes always go
+ * through the module, which refuses them while KVM logs dirty pages.
  * Writes and registers need the VM paused by this same open device; the
  * module resumes it if this process dies.
  */
+#define _GNU_SOURCE /* process_vm_readv */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include "lib/gsched.h"
 #include "vmi/mem.h"
+
+#define KVM_MAX_SLOTS 64
 
 struct vmi_kvm {
 	struct gsched *g;
 	unsigned int vm_id;
 	int paused;
+	int pid;                   /* the VMM (0: read through the module only) */
+	struct { uint64_t gpa, size, hva; } slot[KVM_MAX_SLOTS];
+	int nslots;
+	unsigned long long direct_reads, module_reads;
 };
+
+/* Copy from the VMM's mapping of guest RAM; 0, or -1 to read through the
+ * module instead (no slot with an hva, a range across slots, not allowed). */
+static int direct_read(struct vmi_kvm *k, uint64_t pa, void *buf, size_t len)
+{
+	for (int i = 0; i < k->nslots; i++) {
+		struct iovec local = { .iov_base = buf, .iov_len = len }, remote;
+
+		if (pa < k->slot[i].gpa || pa - k->slot[i].gpa >= k->slot[i].size)
+			continue;
+		if (len > k->slot[i].size - (pa - k->slot[i].gpa) || !k->slot[i].hva)
+			return -1;
+		remote.iov_base = (void *)(uintptr_t)(k->slot[i].hva + (pa - k->slot[i].gpa));
+		remote.iov_len = len;
+		if (process_vm_readv(k->pid, &local, 1, &remote, 1, 0) == (ssize_t)len)
+			return 0;
+		if (errno == EPERM || errno == ESRCH || errno == ENOSYS)
+			k->pid = 0;        /* not this VMM's memory: the module from now on */
+		return -1;
+	}
+	return -1;
+}
 
 static int kvm_read(void *ctx, uint64_t pa, void *buf, size_t len)
 {
 	struct vmi_kvm *k = ctx;
 
+	if (k->pid && !direct_read(k, pa, buf, len)) {
+		k->direct_reads++;
+		return 0;
+	}
+	k->module_reads++;
 	return gsched_mem_rw(k->g, k->vm_id, pa, buf, len, 0);
 }
 
@@ -110,8 +149,9 @@ static const struct vmi_mem_ops kvm_ops = {
 int vmi_mem_kvm(struct vmi_mem *m, struct gsched *g, unsigned int vm_id)
 {
 	struct gsched_memslot *s;
+	struct gsched_vm_info *vms;
 	struct vmi_kvm *k;
-	size_t n;
+	size_t n, nv;
 	int err = gsched_list_memslots(g, vm_id, &s, &n);
 
 	if (err)
@@ -129,8 +169,21 @@ int vmi_mem_kvm(struct vmi_mem *m, struct gsched *g, unsigned int vm_id)
 			m->ranges[m->nranges].start = s[i].gpa;
 			m->ranges[m->nranges++].end = s[i].gpa + s[i].size;
 		}
+		if (k->nslots < KVM_MAX_SLOTS) {
+			k->slot[k->nslots].gpa = s[i].gpa;
+			k->slot[k->nslots].size = s[i].size;
+			k->slot[k->nslots++].hva = s[i].hva;
+		}
 	}
 	free(s);
+	/* the VMM whose memory the slots' hva are in (GSCHED_NO_DIRECT: the
+	 * module only, for comparing the two) */
+	if (!getenv("GSCHED_NO_DIRECT") && !gsched_list_vms(g, &vms, &nv, NULL)) {
+		for (size_t i = 0; i < nv; i++)
+			if (vms[i].vm_id == vm_id)
+				k->pid = vms[i].pid;
+		free(vms);
+	}
 	k->g = g;
 	k->vm_id = vm_id;
 	m->ops = &kvm_ops;

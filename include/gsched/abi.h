@@ -17,7 +17,7 @@
 #endif
 
 #define GSCHED_ABI_MAJOR 1
-#define GSCHED_ABI_MINOR 2
+#define GSCHED_ABI_MINOR 3
 #define GSCHED_DEVICE "/dev/gsched"
 
 /* How guest address-space switches are observed. */
@@ -97,7 +97,13 @@ struct gsched_memslot {
 	__u64 size;
 	__u32 flags;        /* KVM_MEM_* of the slot (e.g. read-only) */
 	__u32 pad;
+	/* ABI 1.3: where the VMM maps the slot (its userspace address), so
+	 * that a reader with ptrace rights over the VMM (root) can copy guest
+	 * memory with process_vm_readv instead of an ioctl per page. Lists
+	 * asked with elem_size GSCHED_MEMSLOT_V1_SIZE (ABI 1.1) get no hva. */
+	__u64 hva;
 };
+#define GSCHED_MEMSLOT_V1_SIZE 24
 
 /* Read or write guest physical memory. Writes need a pause of that VM held
  * by the same open file. 'done' says how many bytes were copied when the

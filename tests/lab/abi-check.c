@@ -142,6 +142,10 @@ int main(int argc, char **argv)
 	expect("LIST_VMS with nonzero pad", list(fd, GSCHED_IOC_LIST_VMS, sizeof(vms[0]), 4, buf, 0, 1), EINVAL);
 	expect("LIST_TASKS of VM 999999", list(fd, GSCHED_IOC_LIST_TASKS, sizeof(struct gsched_task_info), 4, buf, 999999, 0), ENOENT);
 	expect("LIST_VCPUS of VM 999999", list(fd, GSCHED_IOC_LIST_VCPUS, sizeof(struct gsched_vcpu_info), 4, buf, 999999, 0), ENOENT);
+	/* memslots: ABI 1.3's element (with hva) and 1.1's (without) */
+	expect("LIST_MEMSLOTS of VM 999999", list(fd, GSCHED_IOC_LIST_MEMSLOTS, sizeof(struct gsched_memslot), 4, buf, 999999, 0), ENOENT);
+	expect("LIST_MEMSLOTS (ABI 1.1 size) of VM 999999", list(fd, GSCHED_IOC_LIST_MEMSLOTS, GSCHED_MEMSLOT_V1_SIZE, 4, buf, 999999, 0), ENOENT);
+	expect("LIST_MEMSLOTS with elem_size 28", list(fd, GSCHED_IOC_LIST_MEMSLOTS, 28, 4, buf, 999999, 0), EINVAL);
 	expect("list header at a bad pointer", ioctl(fd, GSCHED_IOC_LIST_VMS, (void *)16), EFAULT);
 	expect("VERSION to a bad pointer", ioctl(fd, GSCHED_IOC_VERSION, (void *)16), EFAULT);
 	expect("unknown command", ioctl(fd, _IO(GSCHED_IOC_MAGIC, 0x7f), 0), ENOTTY);
