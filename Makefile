@@ -2,7 +2,8 @@
 #   make            gsched.ko (kmod/gsched.ko) + userspace programs (build/)
 #   make check      unit tests, then the lab scenarios (tests/lab)
 #   make unit       unit tests only
-#   make bench      context-switch benchmark in the lab (bench-eviction: eviction workload)
+#   make bench      context-switch benchmark in the lab (bench-eviction: eviction workload;
+#                   bench-cycle: one scheduling cycle's VM pause vs the in-memory walk)
 #   make KDIR=...   build the module against another kernel's build tree
 #   make WERROR=1   warnings are errors (userspace, and gsched.ko in the lab);
 #                   CI builds so, users' and DKMS builds do not
@@ -39,7 +40,7 @@ SESSION_SRC := daemon/lib/gsched.c daemon/lib/vmfind.c daemon/lib/session.c \
 CTL_SRC := daemon/gschedctl.c daemon/cli/table.c daemon/cli/model.c daemon/cli/cmd_vms.c \
 	daemon/cli/cmd_tasks.c daemon/cli/cmd_profile.c daemon/cli/cmd_ps.c \
 	daemon/cli/cmd_runqueue.c daemon/cli/cmd_bench_pause.c daemon/cli/cmd_suspend.c \
-	daemon/cli/cmd_status.c daemon/cli/introspect.c $(SESSION_SRC) $(PROFILE_SRC)
+	daemon/cli/cmd_status.c daemon/cli/cmd_bench_cycle.c daemon/cli/introspect.c $(SESSION_SRC) $(PROFILE_SRC)
 GSCHEDD_SRC := daemon/gschedd/main.c daemon/gschedd/journal.c daemon/gschedd/control.c \
 	daemon/gschedd/requests.c daemon/gschedd/release.c daemon/gschedd/vms.c \
 	daemon/gschedd/access.c $(SESSION_SRC)
@@ -49,7 +50,7 @@ DWARF_LIBS := $(shell pkg-config --libs libdwarf 2>/dev/null || echo -ldwarf) \
 	$(shell pkg-config --libs libelf zlib 2>/dev/null || echo -lelf -lz)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all module user unit check lab-check lab-full profiles fuzz bench bench-eviction bench-core bench-introspect clean
+.PHONY: all module user unit check lab-check lab-full profiles fuzz bench bench-eviction bench-core bench-introspect bench-cycle clean
 all: module user
 
 module:
@@ -112,6 +113,11 @@ $(BUILD)/bench-core: tests/bench/core.c $(CORE_SRC) $(wildcard kmod/core/*.h)
 
 bench-core: $(BUILD)/bench-core
 	tests/bench/core-callgrind $(BUILD)/bench-core
+
+# One scheduling cycle's pause against the in-memory walk, 300 and 2000
+# guest processes (README, Introspection costs).
+bench-cycle: user profiles
+	tests/lab/bench-cycle
 
 bench-introspect: $(BUILD)/bench-introspect
 	$(BUILD)/bench-introspect

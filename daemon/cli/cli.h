@@ -21,6 +21,7 @@ int cmd_state(struct cli *c, int argc, char **argv);
 int cmd_profile(struct cli *c, int argc, char **argv);
 int cmd_ps(struct cli *c, int argc, char **argv);
 int cmd_bench_pause(struct cli *c, int argc, char **argv);
+int cmd_bench_cycle(struct cli *c, int argc, char **argv);
 int cmd_runqueue(struct cli *c, int argc, char **argv);
 int cmd_suspend(struct cli *c, int argc, char **argv);
 int cmd_resume(struct cli *c, int argc, char **argv);
