@@ -34,10 +34,13 @@ while read -t 600 line <&3; do
 done
 kill $sampler
 exec 3<&-
-st $hog; h=$S; st $counter; c=$S; read -r n </tmp/count
+# the counter rewrites /tmp/count 20 times a second: a read can find it
+# just truncated (seen once: an empty final count); read until a number
+count() { for _ in 1 2 3 4 5; do read -r n </tmp/count; [ -n "$n" ] && return; sleep 0.01; done; }
+st $hog; h=$S; st $counter; c=$S; count
 echo "=== final hog $h counter $c $n"
 sleep 1
-st $hog; h=$S; st $counter; c=$S; read -r n </tmp/count
+st $hog; h=$S; st $counter; c=$S; count
 echo "=== final2 hog $h counter $c $n"
 kill -9 $hog $counter
 dmesg | tail -n +$((dmesg_at_start + 1)) >/tmp/dmesg-new
