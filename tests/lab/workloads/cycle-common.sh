@@ -6,6 +6,8 @@ i=0
 while [ $i -lt "$CYCLE_PROCS" ]; do
   sleep 100000 &
   i=$((i + 1))
+  # a word now and then: the emulated host calls a silent guest stuck
+  [ $((i % 100)) = 0 ] && echo "=== cycle: $i processes started"
 done
 ( echo -n cyclehog >/proc/self/comm; while :; do :; done ) &
 hog=$!
