@@ -19,37 +19,7 @@
 #include "lib/suspend.h"
 #include "linux/freeze.h"
 #include "synth.h"
-
-struct fx {
-	struct synth s;
-	struct profile *p;
-	struct lx_guest g;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	struct synth_opts o = { .poff = 3ULL << 21, .voff = 8ULL << 21, .ntasks = 40, .ncpus = 2, .queued = 5 };
-	char err[256];
-
-	assert_non_null(f);
-	assert_int_equal(synth_build(&f->s, &o), 0);
-	if (profile_load(f->s.profile, &f->p, err, sizeof(err)))
-		fail_msg("synthetic profile: %s", err);
-	assert_int_equal(lx_attach(&f->g, &f->s.m, f->p), LX_OK);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	profile_free(f->p);
-	synth_free(&f->s);
-	free(f);
-	return 0;
-}
+#include "guest_fixture.h"
 
 static int trapped(struct fx *f, uint64_t va)
 {
