@@ -48,7 +48,7 @@ static uint64_t task_block(const struct lx_off *o)
 int lx_read_task(struct lx_guest *g, uint64_t va, struct lx_task *t)
 {
 	const struct lx_off *o = &g->off;
-	static uint8_t b[TASK_BLOCK_MAX];
+	_Alignas(8) uint8_t b[TASK_BLOCK_MAX]; /* on the stack: reentrant */
 	uint64_t len = task_block(o), pgd;
 	int err;
 

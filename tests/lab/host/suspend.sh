@@ -57,11 +57,11 @@ expect_trapped "$hog"
 must resume "$g" "$hog"; step hog-resumed 2
 expect_trapped ""
 must suspend "$g" "$counter"; step counter-suspended 5
-must --json resume "$g" "$counter" | tee "$OUT/resume-counter.json"; step counter-resumed 2
+must --json resume "$g" "$counter" | tee "$OUT/resume-counter.json"; step counter-resumed 3
 # a second resume clears nothing (it may wake the sleeping counter
 # spuriously, which an interruptible sleep tolerates)
 must resume "$g" "$counter"
-must suspend "$g" "$victim"; step victim-suspended 4
+must suspend "$g" "$victim"; step victim-suspended 6
 tell kill-victim; sleep 2
 # the guest killed it: nothing to resume
 if ctl resume "$g" "$victim"; then say "FAIL: resumed a process the guest killed"; tell done; exit 1; fi
