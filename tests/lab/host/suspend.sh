@@ -71,10 +71,10 @@ expect_journaled ""
 # gschedd killed (SIGKILL) while it holds the hog suspended: the hog stays
 # suspended (in the guest and in the journal) until gschedd starts again,
 # which resumes it before it listens
-must suspend "$g" "$hog"; step crash-suspended 3
+must suspend "$g" "$hog"; step crash-suspended 5
 expect_journaled "$hog"
 kill -9 "$gschedd_pid"; wait "$gschedd_pid" 2>/dev/null
-step daemon-killed 3
+step daemon-killed 4
 [ "$(trapped --direct)" = "$hog" ] ||
   { say "FAIL: the hog is not in the trap after gschedd died"; tell done; exit 1; }
 grep -q "\"pid\":$hog," "$journal" || { say "FAIL: the journal lost the hog: $(cat "$journal")"; tell done; exit 1; }
@@ -85,7 +85,7 @@ step daemon-restarted 3
 expect_trapped ""
 expect_journaled ""
 # gschedd stopped (SIGTERM) with two processes suspended: both resumed
-must suspend "$g" "$hog"; must suspend "$g" "$counter"; step term-suspended 4
+must suspend "$g" "$hog"; must suspend "$g" "$counter"; step term-suspended 5
 expect_journaled "$hog $counter"
 step daemon-stopping 0
 kill -TERM "$gschedd_pid"; rc=0; wait "$gschedd_pid" || rc=$?
