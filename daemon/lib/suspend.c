@@ -45,7 +45,9 @@ static int matches(const struct gs_sus *a, const struct lx_task *t)
 	return a->thread ? t->pid == a->pid : t->tgid == a->pid;
 }
 
-/* Resume one thread: clear its trap, and make the guest wake it if it sleeps. */
+/* Resume one thread: clear its trap, and make the guest wake it if it sleeps
+ * there. The wake-up that cannot be made now puts the trap back (same
+ * pause: the guest never sees it clear), so a retry finds it trapped. */
 static int resume_one(struct lx_guest *g, struct gs_sus_done *d)
 {
 	struct vmi_call c;
@@ -54,20 +56,24 @@ static int resume_one(struct lx_guest *g, struct gs_sus_done *d)
 	if (err || !wake)
 		return err;
 	err = lx_wake_call(g, d->t.va, &c);
-	if (err)
+	if (err) {
+		lx_freeze_retrap(g, d->t.va);
 		return err;
+	}
 	r = vmi_call(g->mem, &c);
 	g->mem->generation++; /* the guest wrote its memory */
 	if (r == -ENODEV || r == -EBUSY || r == -ETIMEDOUT) {
 		/* no vCPU where the guest could take an interrupt, one not
-		 * parked yet, or a call still running: again */
+		 * parked yet, or a call still running (a wake-up that lands
+		 * later finds the trap set: the task goes back to it) */
 		snprintf(g->err, sizeof(g->err), "guest call: %s",
 			 r == -ENODEV ? "no vCPU at a point where the guest could take an interrupt" :
 			 strerror(-r));
-		return LX_EBUSY;
+		return lx_freeze_retrap(g, d->t.va) ? LX_EMEM : LX_EBUSY;
 	}
 	if (r) {
 		snprintf(g->err, sizeof(g->err), "guest call to wake_up_process: %s", strerror(-r));
+		lx_freeze_retrap(g, d->t.va);
 		return LX_EMEM;
 	}
 	d->woken = 1;

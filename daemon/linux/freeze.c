@@ -145,9 +145,12 @@ int lx_freeze_clear(struct lx_guest *g, uint64_t task, int *wake)
 	*wake = 0;
 	if (err)
 		return err;
-	/* an interruptible sleeper (the trap is one) tolerates a spurious
-	 * wake-up, as from a signal; an uninterruptible one is left alone */
-	*wake = (f.state & TASK_INTERRUPTIBLE) && !(f.state & TASK_UNINTERRUPTIBLE);
+	/* only a trapped task is woken (one never suspended, or resumed
+	 * already, is left alone); an interruptible sleeper (the trap is one)
+	 * tolerates a spurious wake-up, as from a signal, should it sleep
+	 * elsewhere before reaching the trap; an uninterruptible one is left
+	 * alone */
+	*wake = f.trapped && (f.state & TASK_INTERRUPTIBLE) && !(f.state & TASK_UNINTERRUPTIBLE);
 	err = siglock_free(g, task);
 	if (!err && *wake)
 		err = lock_free(g, task + g->off.t_pi_lock, "the task's pi_lock");
@@ -155,6 +158,16 @@ int lx_freeze_clear(struct lx_guest *g, uint64_t task, int *wake)
 		err = rq_locks_free(g);
 	if (!err && f.trapped)
 		err = write_u64(g, task + g->off.t_jobctl, f.jobctl & ~LX_JOBCTL_TRAP_FREEZE);
+	return err;
+}
+
+int lx_freeze_retrap(struct lx_guest *g, uint64_t task)
+{
+	struct lx_freeze f;
+	int err = lx_freeze_read(g, task, &f);
+
+	if (!err && !f.trapped)
+		err = write_u64(g, task + g->off.t_jobctl, f.jobctl | LX_JOBCTL_TRAP_FREEZE);
 	return err;
 }
 

@@ -21,10 +21,14 @@ struct lx_freeze {
 int lx_freeze_read(struct lx_guest *g, uint64_t task, struct lx_freeze *f);
 /* Suspend: set the trap and the signal-pending flag. */
 int lx_freeze_set(struct lx_guest *g, uint64_t task);
-/* Resume: clear the trap; *wake = 1 if the task must be woken (it sleeps
- * interruptibly: in the trap, or elsewhere before reaching it), with its
- * pi_lock and every run queue's lock checked free. */
+/* Resume: clear the trap; *wake = 1 if the task must be woken (it was
+ * trapped and sleeps interruptibly: in the trap, or elsewhere before
+ * reaching it), with its pi_lock and every run queue's lock checked free. */
 int lx_freeze_clear(struct lx_guest *g, uint64_t task, int *wake);
+/* Undo lx_freeze_clear under the same pause, when the wake-up could not be
+ * made: the trap bit back, so that the task stays suspended (a sleeper
+ * whose bit is clear would never be woken by a later resume). */
+int lx_freeze_retrap(struct lx_guest *g, uint64_t task);
 /* The guest call that wakes 'task': ct_irq_enter(), wake_up_process(task),
  * ct_irq_exit(), returning to native_halt's HLT. */
 int lx_wake_call(struct lx_guest *g, uint64_t task, struct vmi_call *c);

@@ -79,9 +79,18 @@ static void test_resume_wakes_interruptible_sleepers_only(void **state)
 	assert_int_equal(wake, 1);
 	assert_int_equal(lx_freeze_read(&f->g, t, &fr), LX_OK);
 	assert_false(fr.trapped);
+	/* a second resume: not trapped any more, not woken again */
+	assert_int_equal(lx_freeze_clear(&f->g, t, &wake), LX_OK);
+	assert_int_equal(wake, 0);
+	/* the wake-up could not be made: the trap goes back, nothing else */
+	assert_int_equal(lx_freeze_retrap(&f->g, t), LX_OK);
+	assert_int_equal(lx_freeze_read(&f->g, t, &fr), LX_OK);
+	assert_true(fr.trapped);
+	assert_int_equal(fr.state, 0x2001);
 	w32(f, t + T_STATE, 0x2);         /* uninterruptible: never woken */
 	assert_int_equal(lx_freeze_clear(&f->g, t, &wake), LX_OK);
 	assert_int_equal(wake, 0);
+	assert_int_equal(lx_freeze_retrap(&f->g, t), LX_OK);
 	w32(f, t + T_STATE, 0);           /* running: the cleared bit is enough */
 	assert_int_equal(lx_freeze_clear(&f->g, t, &wake), LX_OK);
 	assert_int_equal(wake, 0);

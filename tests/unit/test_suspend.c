@@ -7,7 +7,8 @@
  * exactly the trapped threads; an exact resume leaves out threads that are
  * gone instead of failing; kernel threads are never selected; a resume of
  * an interruptible sleeper needs a guest call (none on an image: an error,
- * not a silent success).
+ * not a silent success, and the thread stays suspended); one that is not
+ * suspended is not woken.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -167,20 +168,29 @@ static void test_kernel_threads_and_unknown_targets_refused(void **state)
 static void test_resume_of_a_sleeper_needs_a_guest_call(void **state)
 {
 	struct fx *f = *state;
-	int i = pick(f, 'S', 0);
+	int i = pick(f, 'S', 0), wake;
 	struct gs_sus a = { .mode = GS_SUS_RESUME };
 	char pid[16], err[128];
 	struct json_object *j;
+	struct lx_freeze fr;
 
 	assert_int_equal(lx_freeze_set(&f->g, f->s.t[i].va), LX_OK);
 	snprintf(pid, sizeof(pid), "%d", f->s.t[i].pid);
 	assert_int_equal(gs_sus_target(&a, pid, 0, err, sizeof(err)), 0);
-	/* an image has no vCPU to make the call: said, not skipped */
+	/* an image has no vCPU to make the call: said, not skipped, and the
+	 * thread stays suspended (its trap set again) */
 	assert_int_equal(gs_sus_act(&f->g, &a), LX_EMEM);
 	assert_non_null(strstr(f->g.err, "guest call to wake_up_process"));
 	j = gs_sus_json(&a);
 	assert_int_equal(json_object_array_length(j), 1);
 	json_object_put(j);
+	assert_int_equal(lx_freeze_read(&f->g, f->s.t[i].va, &fr), LX_OK);
+	assert_true(fr.trapped);
+	/* a sleeper that is not suspended needs no call: resumed, not woken */
+	assert_int_equal(lx_freeze_clear(&f->g, f->s.t[i].va, &wake), LX_OK);
+	assert_int_equal(gs_sus_act(&f->g, &a), LX_OK);
+	assert_int_equal(a.n, 1);
+	assert_false(a.done[0].woken);
 	gs_sus_free(&a);
 }
 
