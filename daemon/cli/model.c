@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "lib/jsonhex.h"
 #include "linux/guest.h"
 
 int cli_connect(struct cli *c)
@@ -61,14 +62,6 @@ struct json_object *json_vm(const struct gsched_vm_info *vm)
 	return o;
 }
 
-static struct json_object *json_hex(unsigned long long v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "0x%llx", v);
-	return json_object_new_string(buf);
-}
-
 struct json_object *json_vcpu(const struct gsched_vcpu_info *v)
 {
 	struct json_object *o = json_object_new_object();
@@ -76,7 +69,7 @@ struct json_object *json_vcpu(const struct gsched_vcpu_info *v)
 	J_ADD(o, "vcpu_id", json_object_new_int64(v->vcpu_id));
 	J_ADD(o, "tid", json_object_new_int64(v->tid));
 	J_ADD(o, "cr3_armed", json_object_new_boolean(v->flags & GSCHED_VCPU_ARMED));
-	J_ADD(o, "root", json_hex(v->cr3));
+	J_ADD(o, "root", gs_json_hex(v->cr3));
 	J_ADD(o, "cpu_ns", json_object_new_uint64(v->cpu_ns));
 	J_ADD(o, "entries", json_object_new_uint64(v->entries));
 	J_ADD(o, "switches", json_object_new_uint64(v->switches));
@@ -89,7 +82,7 @@ struct json_object *json_task(const struct gsched_task_info *t, unsigned long lo
 	struct json_object *o = json_object_new_object();
 	double life = (double)(t->last_seen_ns - t->first_seen_ns) / 1e9;
 
-	J_ADD(o, "root", json_hex(t->root));
+	J_ADD(o, "root", gs_json_hex(t->root));
 	J_ADD(o, "cpu_ns", json_object_new_uint64(t->cpu_ns));
 	J_ADD(o, "switches", json_object_new_uint64(t->switches));
 	J_ADD(o, "switches_per_s", json_object_new_double(life > 0 ? t->switches / life : 0));

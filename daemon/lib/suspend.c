@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/jsonhex.h"
 #include "lib/suspend.h"
 #include "linux/freeze.h"
 
@@ -140,7 +141,7 @@ void gs_sus_free(struct gs_sus *a)
 struct json_object *json_lx_task(const struct lx_task *t)
 {
 	struct json_object *o = json_object_new_object();
-	char st[2] = { t->state, 0 }, hex[32];
+	char st[2] = { t->state, 0 };
 
 	json_object_object_add(o, "pid", json_object_new_int(t->pid));
 	json_object_object_add(o, "tgid", json_object_new_int(t->tgid));
@@ -148,8 +149,7 @@ struct json_object *json_lx_task(const struct lx_task *t)
 	json_object_object_add(o, "state", json_object_new_string(st));
 	json_object_object_add(o, "kthread", json_object_new_boolean(t->kthread));
 	json_object_object_add(o, "prio", json_object_new_int(t->prio));
-	snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)t->root);
-	json_object_object_add(o, "root", t->root ? json_object_new_string(hex) : NULL);
+	json_object_object_add(o, "root", t->root ? gs_json_hex(t->root) : NULL);
 	return o;
 }
 
