@@ -290,8 +290,8 @@ int gs_journal_add(struct gs_journal *j, const struct gs_jrec *r, size_t n, char
 	return 0;
 }
 
-long gs_journal_drop(struct gs_journal *j, int32_t vm_pid, uint64_t vm_start,
-		     const int32_t *pid, const uint64_t *task, size_t n, char *err, size_t errlen)
+long gs_journal_drop_if(struct gs_journal *j, int (*drop)(void *ctx, const struct gs_jrec *r),
+			void *ctx, char *err, size_t errlen)
 {
 	size_t w = 0, old = j->n;
 	struct gs_jrec *keep = malloc((old ? old : 1) * sizeof(*keep));
@@ -301,16 +301,9 @@ long gs_journal_drop(struct gs_journal *j, int32_t vm_pid, uint64_t vm_start,
 		return -1;
 	}
 	memcpy(keep, j->r, old * sizeof(*keep));
-	for (size_t i = 0; i < j->n; i++) {
-		const struct gs_jrec *r = &j->r[i];
-		int drop = r->vm_pid == vm_pid && r->vm_start == vm_start && n == (size_t)-1;
-
-		for (size_t k = 0; !drop && k < n && n != (size_t)-1; k++)
-			drop = r->vm_pid == vm_pid && r->vm_start == vm_start && r->pid == pid[k] &&
-			       r->task == task[k];
-		if (!drop)
-			j->r[w++] = *r;
-	}
+	for (size_t i = 0; i < old; i++)
+		if (!drop(ctx, &keep[i]))
+			j->r[w++] = keep[i];
 	j->n = w;
 	if (w != old && gs_journal_save(j, err, errlen)) {
 		memcpy(j->r, keep, old * sizeof(*keep));
@@ -322,6 +315,18 @@ long gs_journal_drop(struct gs_journal *j, int32_t vm_pid, uint64_t vm_start,
 	return (long)(old - w);
 }
 
+struct vm_key {
+	int32_t pid;
+	uint64_t start;
+};
+
+static int of_vm(void *ctx, const struct gs_jrec *r)
+{
+	const struct vm_key *k = ctx;
+
+	return r->vm_pid == k->pid && r->vm_start == k->start;
+}
+
 long gs_journal_drop_dead(struct gs_journal *j, int (*alive)(int32_t pid, uint64_t start),
 			  void (*gone)(void *ctx, const struct gs_jrec *r, long n), void *ctx,
 			  char *err, size_t errlen)
@@ -330,13 +335,14 @@ long gs_journal_drop_dead(struct gs_journal *j, int (*alive)(int32_t pid, uint64
 
 	for (size_t i = 0; i < j->n;) {
 		struct gs_jrec first = j->r[i];
+		struct vm_key k = { first.vm_pid, first.vm_start };
 		long n;
 
 		if (alive(first.vm_pid, first.vm_start)) {
 			i++;
 			continue;
 		}
-		n = gs_journal_drop(j, first.vm_pid, first.vm_start, NULL, NULL, (size_t)-1, err, errlen);
+		n = gs_journal_drop_if(j, of_vm, &k, err, errlen);
 		if (n < 0)
 			return -1;
 		if (gone)

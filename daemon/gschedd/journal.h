@@ -41,11 +41,10 @@ int gs_journal_load(struct gs_journal *j, const char *path, char *err, size_t er
 /* Add records (an equal VM and thread replaces the old one) and save;
  * 0, or -1 with 'err' set and the journal as it was. */
 int gs_journal_add(struct gs_journal *j, const struct gs_jrec *r, size_t n, char *err, size_t errlen);
-/* Drop the records of VM (vm_pid, vm_start) whose thread is in pid[]/task[]
- * (n of them; all of the VM's with n == (size_t)-1) and save; the number
- * dropped, or -1 with 'err' set. */
-long gs_journal_drop(struct gs_journal *j, int32_t vm_pid, uint64_t vm_start,
-		     const int32_t *pid, const uint64_t *task, size_t n, char *err, size_t errlen);
+/* Drop every record for which drop(ctx, record) says nonzero, and save;
+ * the number dropped, or -1 with 'err' set and the journal as it was. */
+long gs_journal_drop_if(struct gs_journal *j, int (*drop)(void *ctx, const struct gs_jrec *r),
+			void *ctx, char *err, size_t errlen);
 /* Drop the records of every VM for which alive(vm_pid, vm_start) says 0
  * (its VMM is gone: the VM shut down), calling gone(ctx, first record, n)
  * once per such VM, and save; the number dropped, or -1 with 'err' set. */

@@ -23,42 +23,50 @@ static void note(struct gd *d, const char *msg)
 	}
 }
 
-/* One VM's marked records: resumed or forgotten; 0, or -1 if they stay. */
-static int release_vm(struct gd *d, int32_t vm_pid, uint64_t vm_start)
+struct vm_key {
+	int32_t pid;
+	uint64_t start;
+};
+
+static int marked(void *ctx, const struct gs_jrec *r)
 {
-	struct gd_vm *v = gd_vm_by_vmm(d, vm_pid, vm_start);
+	const struct vm_key *k = ctx;
+
+	return r->vm_pid == k->pid && r->vm_start == k->start && r->release;
+}
+
+/* One VM's marked records: resumed or forgotten; 0, or -1 if they stay. */
+static int release_vm(struct gd *d, struct vm_key k)
+{
+	struct gd_vm *v = gd_vm_by_vmm(d, k.pid, k.start);
 	struct gs_sus_exact *ex = calloc(d->j.n + 1, sizeof(*ex));
 	struct gs_sus a = { .mode = GS_SUS_RESUME };
-	int32_t *pid = calloc(d->j.n + 1, sizeof(*pid));
-	uint64_t *task = calloc(d->j.n + 1, sizeof(*task));
 	char err[1024], name[sizeof(d->j.r[0].vm)] = "";
 	int ret = -1;
 	long dropped;
 
-	if (!ex || !pid || !task)
+	if (!ex)
 		goto out;
 	for (size_t i = 0; i < d->j.n; i++) {
 		const struct gs_jrec *r = &d->j.r[i];
 
-		if (r->vm_pid != vm_pid || r->vm_start != vm_start || !r->release)
+		if (!marked(&k, r))
 			continue;
 		snprintf(name, sizeof(name), "%s", r->vm);
-		pid[a.nexact] = r->pid;
-		task[a.nexact] = r->task;
 		ex[a.nexact].pid = r->pid;
 		ex[a.nexact++].va = r->task;
 	}
-	if (!v && vm_start && gsched_proc_start(vm_pid) == vm_start) {
+	if (!v && k.start && gsched_proc_start(k.pid) == k.start) {
 		/* its VMM runs, but gsched.ko does not list it (yet: a module
 		 * loaded after the VM started sees it at its next vCPU entry) */
-		snprintf(err, sizeof(err), "VM %.64s (VMM pid %d) is not tracked by gsched.ko", name, vm_pid);
+		snprintf(err, sizeof(err), "VM %.64s (VMM pid %d) is not tracked by gsched.ko", name, k.pid);
 		note(d, err);
 		goto out;
 	}
 	if (!v) {
-		dropped = gs_journal_drop(&d->j, vm_pid, vm_start, pid, task, a.nexact, err, sizeof(err));
+		dropped = gs_journal_drop_if(&d->j, marked, &k, err, sizeof(err));
 		if (dropped >= 0) {
-			gd_log(5, "VM %s (VMM pid %d) is gone: %ld suspended thread(s) forgotten", name, vm_pid,
+			gd_log(5, "VM %s (VMM pid %d) is gone: %ld suspended thread(s) forgotten", name, k.pid,
 			       dropped);
 			d->forgotten += (unsigned long long)dropped;
 			ret = 0;
@@ -83,8 +91,8 @@ static int release_vm(struct gd *d, int32_t vm_pid, uint64_t vm_start)
 	if (a.n < a.nexact)
 		gd_log(5, "VM %s: %zu suspended thread(s) gone from the guest: forgotten", v->name,
 		       a.nexact - a.n);
-	dropped = gs_journal_drop(&d->j, vm_pid, vm_start, pid, task, a.nexact, err, sizeof(err));
-	if (dropped < 0) {
+	/* (the marks are what 'ex' was made of: nothing else ran meanwhile) */
+	if (gs_journal_drop_if(&d->j, marked, &k, err, sizeof(err)) < 0) {
 		note(d, err);
 		goto out;
 	}
@@ -94,8 +102,6 @@ static int release_vm(struct gd *d, int32_t vm_pid, uint64_t vm_start)
 out:
 	gs_sus_free(&a);
 	free(ex);
-	free(pid);
-	free(task);
 	return ret;
 }
 
@@ -122,37 +128,31 @@ void gd_forget_gone(struct gd *d)
 
 size_t gd_release_pass(struct gd *d)
 {
-	size_t left = 0;
-	int any = 0;
+	struct vm_key *vm = calloc(d->j.n + 1, sizeof(*vm));
+	size_t nvm = 0, left = 0;
 
-	for (size_t i = 0; i < d->j.n; i++)
-		any |= d->j.r[i].release;
-	if (!any)
-		return 0;
-	gd_vms_refresh(d);
-	/* one VM at a time; a VM whose release fails keeps its marks */
-	for (size_t i = 0; i < d->j.n;) {
-		int32_t p = d->j.r[i].vm_pid;
-		uint64_t s = d->j.r[i].vm_start;
+	/* the VMs with marked records, each once */
+	for (size_t i = 0; vm && i < d->j.n; i++) {
+		struct vm_key k = { d->j.r[i].vm_pid, d->j.r[i].vm_start };
+		size_t m = 0;
 
-		if (d->j.r[i].release != 1) {
-			i++;
-			continue;
-		}
-		if (release_vm(d, p, s)) {
-			/* skip this VM's records for now */
-			for (size_t k = 0; k < d->j.n; k++)
-				if (d->j.r[k].vm_pid == p && d->j.r[k].vm_start == s && d->j.r[k].release)
-					left++, d->j.r[k].release = 2;
-		}
-		/* records dropped: the array shifted, look from the start again */
-		i = 0;
-		while (i < d->j.n && d->j.r[i].release != 1)
-			i++;
+		while (m < nvm && (vm[m].pid != k.pid || vm[m].start != k.start))
+			m++;
+		if (d->j.r[i].release && m == nvm)
+			vm[nvm++] = k;
 	}
+	if (nvm)
+		gd_vms_refresh(d);
+	/* one VM at a time; a VM whose release fails keeps its marks */
+	for (size_t m = 0; m < nvm; m++)
+		release_vm(d, vm[m]);
 	for (size_t i = 0; i < d->j.n; i++)
-		if (d->j.r[i].release == 2)
-			d->j.r[i].release = 1;
+		left += !!d->j.r[i].release;
+	if (!vm) {
+		note(d, "out of memory");
+		return left;
+	}
+	free(vm);
 	if (!left)
 		d->last_release_err[0] = 0;
 	return left;

@@ -102,48 +102,71 @@ static struct json_object *ok_reply(const char *action, struct gd_vm *v, struct 
 	return o;
 }
 
-/* Drop the journal's records of 'v' for the threads in 'a' (resumed). */
-static void drop_done(struct gd *d, struct gd_vm *v, const struct gs_sus *a)
-{
-	int32_t *pid = calloc(a->n + 1, sizeof(*pid));
-	uint64_t *task = calloc(a->n + 1, sizeof(*task));
-	char err[512];
+/* Which of a VM's journal records a request drops (gs_journal_drop_if). */
+struct drop_ctx {
+	const struct gd_vm *v;
+	const struct gs_sus *a;
+};
 
-	if (pid && task) {
-		for (size_t i = 0; i < a->n; i++) {
-			pid[i] = a->done[i].t.pid;
-			task[i] = a->done[i].t.va;
-		}
-		if (gs_journal_drop(&d->j, v->info.pid, v->start, pid, task, a->n, err, sizeof(err)) < 0)
-			gd_log(3, "journal: %s (the records stay; the next start resumes them again)", err);
-	}
-	free(pid);
-	free(task);
+static int of_vm(const struct gd_vm *v, const struct gs_jrec *r)
+{
+	return r->vm_pid == v->info.pid && r->vm_start == v->start;
 }
 
-/* A resume found no such thread in the guest: the records of it go. */
-static void forget_target(struct gd *d, struct gd_vm *v, const struct gs_sus *a)
+static int in_done(const struct gs_sus *a, const struct gs_jrec *r)
 {
-	struct gs_sus_done *gone = calloc(d->j.n + 1, sizeof(*gone));
-	struct gs_sus g = { .done = gone };
+	for (size_t i = 0; i < a->n; i++)
+		if (a->done[i].t.pid == r->pid && a->done[i].t.va == r->task)
+			return 1;
+	return 0;
+}
 
-	if (!gone)
-		return;
-	for (size_t i = 0; i < d->j.n; i++) {
-		const struct gs_jrec *r = &d->j.r[i];
+/* resumed by this request */
+static int was_resumed(void *ctx, const struct gs_jrec *r)
+{
+	const struct drop_ctx *c = ctx;
 
-		if (r->vm_pid != v->info.pid || r->vm_start != v->start)
-			continue;
-		if (a->pid < 0 ? strcmp(r->comm, a->target) : a->thread ? r->pid != a->pid : r->tgid != a->pid)
-			continue;
-		gd_log(5, "VM %s: pid %d (%s) is gone from the guest: forgotten", r->vm, r->pid, r->comm);
-		gone[g.n].t.pid = r->pid;
-		gone[g.n++].t.va = r->task;
+	return of_vm(c->v, r) && in_done(c->a, r);
+}
+
+/* named by a resume that found no such thread in the guest */
+static int target_gone(void *ctx, const struct gs_jrec *r)
+{
+	const struct drop_ctx *c = ctx;
+	const struct gs_sus *a = c->a;
+
+	if (!of_vm(c->v, r) ||
+	    (a->pid < 0 ? strcmp(r->comm, a->target) : a->thread ? r->pid != a->pid : r->tgid != a->pid))
+		return 0;
+	gd_log(5, "VM %s: pid %d (%s) is gone from the guest: forgotten", r->vm, r->pid, r->comm);
+	return 1;
+}
+
+/* journaled, but no longer in the guest's trap (a->done: what is) */
+static int not_trapped(void *ctx, const struct gs_jrec *r)
+{
+	const struct drop_ctx *c = ctx;
+
+	if (!of_vm(c->v, r) || in_done(c->a, r))
+		return 0;
+	gd_log(5, "VM %s: pid %d (%s) is no longer suspended in the guest: forgotten", r->vm, r->pid, r->comm);
+	return 1;
+}
+
+/* Drop what 'pred' picks of v's records; the number dropped (0 on error,
+ * logged: the records stay, and the next start resumes them again). */
+static unsigned long drop(struct gd *d, int (*pred)(void *ctx, const struct gs_jrec *r),
+			  const struct gd_vm *v, const struct gs_sus *a)
+{
+	struct drop_ctx c = { v, a };
+	char err[512];
+	long n = gs_journal_drop_if(&d->j, pred, &c, err, sizeof(err));
+
+	if (n < 0) {
+		gd_log(3, "journal: %s (the records stay)", err);
+		return 0;
 	}
-	d->forgotten += g.n;
-	if (g.n)
-		drop_done(d, v, &g);
-	free(gone);
+	return (unsigned long)n;
 }
 
 static struct json_object *do_suspend_resume(struct gd *d, struct json_object *req, int resume,
@@ -179,12 +202,12 @@ static struct json_object *do_suspend_resume(struct gd *d, struct json_object *r
 						d->j.r[i].release = 1;
 		}
 		if (resume && v->s.result == LX_ENOENT)
-			forget_target(d, v, &a);
+			d->forgotten += drop(d, target_gone, v, &a);
 		reply = error(v->s.err, v->s.busy);
 		goto out;
 	}
 	if (resume) {
-		drop_done(d, v, &a);
+		drop(d, was_resumed, v, &a);
 		d->resumes += a.n;
 	} else {
 		d->suspends += a.n;
@@ -213,9 +236,6 @@ static struct json_object *do_suspended(struct gd *d, struct json_object *req)
 	struct json_object *reply, *tasks;
 	char err[1024];
 	struct gd_vm *v;
-	size_t nj = 0, k = 0;
-	int32_t *pid;
-	uint64_t *task;
 
 	if (!vm)
 		return error("request needs \"vm\" (a string)", 0);
@@ -241,32 +261,7 @@ static struct json_object *do_suspended(struct gd *d, struct json_object *req)
 	}
 	/* records of this VM whose thread is no longer in the trap: the guest
 	 * reaped it, or someone cleared the trap (gschedctl --direct) */
-	for (size_t i = 0; i < d->j.n; i++)
-		nj += d->j.r[i].vm_pid == v->info.pid && d->j.r[i].vm_start == v->start;
-	pid = calloc(nj + 1, sizeof(*pid));
-	task = calloc(nj + 1, sizeof(*task));
-	if (pid && task) {
-		for (size_t i = 0; i < d->j.n; i++) {
-			const struct gs_jrec *r = &d->j.r[i];
-			int trapped = 0;
-
-			if (r->vm_pid != v->info.pid || r->vm_start != v->start)
-				continue;
-			for (size_t t = 0; t < a.n && !trapped; t++)
-				trapped = a.done[t].t.pid == r->pid && a.done[t].t.va == r->task;
-			if (!trapped) {
-				gd_log(5, "VM %s: pid %d (%s) is no longer suspended in the guest: forgotten",
-				       r->vm, r->pid, r->comm);
-				pid[k] = r->pid;
-				task[k++] = r->task;
-			}
-		}
-		if (k && gs_journal_drop(&d->j, v->info.pid, v->start, pid, task, k, err, sizeof(err)) < 0)
-			gd_log(3, "journal: %s", err);
-		d->forgotten += k;
-	}
-	free(pid);
-	free(task);
+	d->forgotten += drop(d, not_trapped, v, &a);
 	gs_sus_free(&a);
 	return reply;
 }

@@ -102,22 +102,38 @@ static void test_records_survive_save_and_load(void **state)
 	gs_journal_free(&k);
 }
 
+struct pick {
+	int32_t vm_pid, pid;      /* pid -1: the VM's every record */
+	uint64_t vm_start, task;
+	int calls;
+};
+
+static int picked(void *ctx, const struct gs_jrec *r)
+{
+	struct pick *p = ctx;
+
+	p->calls++;
+	return r->vm_pid == p->vm_pid && r->vm_start == p->vm_start &&
+	       (p->pid < 0 || (r->pid == p->pid && r->task == p->task));
+}
+
 static void test_drop_by_thread_and_by_vm(void **state)
 {
 	struct fx *f = *state;
 	struct gs_journal j;
 	struct gs_jrec r[3] = { rec(100, 5, 0x1000, 1), rec(100, 6, 0x2000, 1), rec(200, 5, 0x1000, 1) };
-	int32_t pid = 5;
-	uint64_t task = 0x1000;
+	struct pick by_thread = { 100, 5, 1234, 0x1000, 0 }, reused = { 200, 5, 999, 0x1000, 0 },
+		    by_vm = { 200, -1, 1234, 0, 0 };
 	char err[256];
 
 	assert_int_equal(gs_journal_load(&j, f->path, err, sizeof(err)), 0);
 	assert_int_equal(gs_journal_add(&j, r, 3, err, sizeof(err)), 0);
-	assert_int_equal(gs_journal_drop(&j, 100, 1234, &pid, &task, 1, err, sizeof(err)), 1);
+	assert_int_equal(gs_journal_drop_if(&j, picked, &by_thread, err, sizeof(err)), 1);
+	assert_int_equal(by_thread.calls, 3);   /* asked once per record */
 	assert_int_equal(j.n, 2);
 	/* same thread, another VM start (a new VMM with a reused pid): kept */
-	assert_int_equal(gs_journal_drop(&j, 200, 999, &pid, &task, 1, err, sizeof(err)), 0);
-	assert_int_equal(gs_journal_drop(&j, 200, 1234, NULL, NULL, (size_t)-1, err, sizeof(err)), 1);
+	assert_int_equal(gs_journal_drop_if(&j, picked, &reused, err, sizeof(err)), 0);
+	assert_int_equal(gs_journal_drop_if(&j, picked, &by_vm, err, sizeof(err)), 1);
 	assert_int_equal(j.n, 1);
 	assert_int_equal(j.r[0].pid, 6);
 	gs_journal_free(&j);
@@ -169,6 +185,18 @@ static void test_failed_save_keeps_the_journal(void **state)
 	assert_int_equal(gs_journal_add(&j, &r, 1, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "No such file or directory"));
 	assert_int_equal(j.n, 0);
+	gs_journal_free(&j);
+	/* and a drop that cannot be saved drops nothing */
+	assert_int_equal(gs_journal_load(&j, f->path, err, sizeof(err)), 0);
+	assert_int_equal(gs_journal_add(&j, &r, 1, err, sizeof(err)), 0);
+	snprintf(j.path, sizeof(j.path), "%s", path);
+	{
+		struct pick all = { 100, -1, 1234, 0, 0 };
+
+		assert_int_equal(gs_journal_drop_if(&j, picked, &all, err, sizeof(err)), -1);
+	}
+	assert_int_equal(j.n, 1);
+	assert_int_equal(j.r[0].pid, 5);
 	gs_journal_free(&j);
 }
 
