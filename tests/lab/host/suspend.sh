@@ -12,6 +12,13 @@ g=${GUEST_NAMES%% *}
 log=$OUT/guest-0.log
 say() { echo "host: $*"; }
 tell() { echo "$*" >"$GO_0"; }
+# on any exit before the end: gschedd stopped (it resumes what it holds, and
+# gsched.ko can be unloaded), the guest told to finish
+gschedd_pid=
+cleanup() {
+  [ -z "$gschedd_pid" ] || { kill -TERM "$gschedd_pid" 2>/dev/null; wait "$gschedd_pid" 2>/dev/null; }
+}
+trap cleanup EXIT
 ctl() { echo "+ gschedctl $*" >&2; timeout -k 5 60 "$GSCHEDCTL" "$@"; }
 must() { ctl "$@" || { say "FAIL: gschedctl $* (status $?)"; tell done; exit 1; }; }
 
@@ -26,7 +33,6 @@ say "guest pids: hog $hog, counter $counter, victim $victim"
 step() { tell "mark $1"; sleep "$2"; }
 state=/run/gsched-state journal=/run/gsched-state/suspended.jsonl
 export GSCHED_SOCKET=/run/gsched/gschedd.sock
-gschedd_pid=
 start_gschedd() {
   "$GSCHEDD" --state-dir "$state" >>"$OUT/gschedd.log" 2>&1 & gschedd_pid=$!
   # listening (a dead gschedd's socket file refuses connections)
@@ -59,9 +65,12 @@ must resume "$g" "$hog"; step hog-resumed 2
 expect_trapped ""
 must suspend "$g" "$counter"; step counter-suspended 5
 must --json resume "$g" "$counter" | tee "$OUT/resume-counter.json"; step counter-resumed 3
-# a second resume clears nothing (it may wake the sleeping counter
-# spuriously, which an interruptible sleep tolerates)
-must resume "$g" "$counter"
+# a second resume finds nothing suspended: the sleeping counter is not
+# woken again
+must --json resume "$g" "$counter" >"$OUT/resume-again.json"
+grep -q '"woken":false' "$OUT/resume-again.json" ||
+  { say "FAIL: a second resume woke the counter again: $(tr -d ' \n' <"$OUT/resume-again.json")"; tell done; exit 1; }
+say "a second resume: the counter not woken again"
 must suspend "$g" "$victim"; step victim-suspended 6
 tell kill-victim; sleep 2
 # the guest killed it: nothing to resume
@@ -73,7 +82,7 @@ expect_journaled ""
 # which resumes it before it listens
 must suspend "$g" "$hog"; step crash-suspended 5
 expect_journaled "$hog"
-kill -9 "$gschedd_pid"; wait "$gschedd_pid" 2>/dev/null
+kill -9 "$gschedd_pid"; wait "$gschedd_pid" 2>/dev/null; gschedd_pid=
 step daemon-killed 4
 [ "$(trapped --direct)" = "$hog" ] ||
   { say "FAIL: the hog is not in the trap after gschedd died"; tell done; exit 1; }
@@ -88,7 +97,7 @@ expect_journaled ""
 must suspend "$g" "$hog"; must suspend "$g" "$counter"; step term-suspended 5
 expect_journaled "$hog $counter"
 step daemon-stopping 0
-kill -TERM "$gschedd_pid"; rc=0; wait "$gschedd_pid" || rc=$?
+kill -TERM "$gschedd_pid"; rc=0; wait "$gschedd_pid" || rc=$?; gschedd_pid=
 [ "$rc" = 0 ] || { say "FAIL: gschedd exited with status $rc on SIGTERM"; tell done; exit 1; }
 [ ! -s "$journal" ] || { say "FAIL: journal not empty after SIGTERM: $(cat "$journal")"; tell done; exit 1; }
 step daemon-stopped 3
@@ -103,14 +112,15 @@ step cycles 0
 # cycles: suspend and resume the hog and the counter, back to back
 n=${SUSPEND_CYCLES:-10} t0=$(date +%s%N)
 for ((i = 1; i <= n; i++)); do
-  ctl suspend "$g" "$hog" >/dev/null && ctl resume "$g" "$hog" >/dev/null &&
-    ctl suspend "$g" "$counter" >/dev/null && ctl resume "$g" "$counter" >/dev/null ||
-    { say "FAIL: cycle $i"; tell done; exit 1; }
+  for op in "suspend $hog" "resume $hog" "suspend $counter" "resume $counter"; do
+    ctl ${op% *} "$g" "${op#* }" >/dev/null || { say "FAIL: cycle $i: gschedctl $op $g (status $?)"; tell done; exit 1; }
+  done
 done
 say "cycles: $n x 2 suspend/resume pairs in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 expect_trapped ""
 expect_journaled ""
 step cycles-done 2
-kill -TERM "$gschedd_pid"; wait "$gschedd_pid" || { say "FAIL: gschedd's exit"; tell done; exit 1; }
+kill -TERM "$gschedd_pid"; rc=0; wait "$gschedd_pid" || rc=$?; gschedd_pid=
+[ "$rc" = 0 ] || { say "FAIL: gschedd's exit (status $rc)"; tell done; exit 1; }
 tell done
 say "ok"
