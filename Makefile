@@ -26,7 +26,7 @@ CORE_SRC := kmod/core/astab.c kmod/core/acct.c kmod/core/btf.c
 VMI_SRC := daemon/vmi/mem.c daemon/vmi/pagewalk.c daemon/vmi/list.c daemon/vmi/rbtree.c \
 	daemon/vmi/file.c
 LINUX_SRC := daemon/linux/guest.c daemon/linux/kaslr.c daemon/linux/offsets.c \
-	daemon/linux/tasks.c daemon/linux/runqueue.c daemon/linux/freeze.c
+	daemon/linux/tasks.c daemon/linux/runqueue.c daemon/linux/freeze.c daemon/linux/cgroup.c
 # Everything that reads a guest: memory, the Linux readers, the profile
 # loader, and the escaping of what they show.
 GUEST_SRC := $(VMI_SRC) $(LINUX_SRC) daemon/profile/isf.c daemon/lib/escape.c
@@ -131,17 +131,22 @@ profiles: user
 	tests/profile/check-profiles
 
 # The lab builds gsched.ko itself for each kernel it boots.
-lab-check: user profiles $(BUILD)/tests/nested-guest
+lab-check: user profiles $(BUILD)/tests/nested-guest $(BUILD)/tests/threads-hog
 	tests/lab/check-all
 
 # Every scenario on both kernels (before resolving an issue; not in CI).
-lab-full: user profiles $(BUILD)/tests/nested-guest
+lab-full: user profiles $(BUILD)/tests/nested-guest $(BUILD)/tests/threads-hog
 	tests/lab/check-all --full
 
 # The lab guest's own guest (tests/lab/nested-guest.c), static for its initramfs.
 $(BUILD)/tests/nested-guest: tests/lab/nested-guest.c tests/lab/tinyvm.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $<
+
+# A process of three busy threads for the lab's suspend scenario, static too.
+$(BUILD)/tests/threads-hog: tests/lab/threads-hog.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -pthread -o $@ $<
 check: unit fuzz bench-introspect profiles lab-check
 
 bench: user

@@ -3,7 +3,9 @@
  * gschedctl suspend|resume VM TARGET: stop a guest process from outside, or
  * let it go on; gschedctl suspended VM: the threads in the freezer trap
  * (lib/suspend.h). TARGET is a guest pid (all its threads; one thread with
- * --thread) or a command name (every process that has it). Through gschedd
+ * --thread), a command name (every process that has it) or a guest cgroup
+ * v2 path starting with '/' (the processes of that group and of the groups
+ * below it, e.g. /system.slice/cron.service). Through gschedd
  * when it runs (journaled: resumed whatever happens to gschedd), else, or
  * with --direct or --profile, by gschedctl itself (not journaled).
  */
@@ -15,8 +17,8 @@
 #include "cli/introspect.h"
 #include "lib/ctl.h"
 
-static const char usage_s[] = "suspend VM PID|COMM [--thread] [--direct] [--profile FILE|DIR] [--json]";
-static const char usage_r[] = "resume VM PID|COMM [--thread] [--direct] [--profile FILE|DIR] [--json]";
+static const char usage_s[] = "suspend VM PID|COMM|/CGROUP [--thread] [--direct] [--profile FILE|DIR] [--json]";
+static const char usage_r[] = "resume VM PID|COMM|/CGROUP [--thread] [--direct] [--profile FILE|DIR] [--json]";
 static const char usage_l[] = "suspended VM|--image FILE [--direct] [--profile FILE|DIR] [--json]";
 
 enum { SUSPEND, RESUME, LIST };

@@ -129,13 +129,14 @@ static int was_resumed(void *ctx, const struct gs_jrec *r)
 	return of_vm(c->v, r) && in_done(c->a, r);
 }
 
-/* named by a resume that found no such thread in the guest */
+/* named by a resume that found no such thread in the guest (a record does
+ * not say the thread's cgroup: those stay until 'suspended' misses them) */
 static int target_gone(void *ctx, const struct gs_jrec *r)
 {
 	const struct drop_ctx *c = ctx;
 	const struct gs_sus *a = c->a;
 
-	if (!of_vm(c->v, r) ||
+	if (!of_vm(c->v, r) || a->cgroup ||
 	    (a->pid < 0 ? strcmp(r->comm, a->target) : a->thread ? r->pid != a->pid : r->tgid != a->pid))
 		return 0;
 	gd_log(5, "VM %s: pid %d (%s) is gone from the guest: forgotten", r->vm, r->pid, r->comm);

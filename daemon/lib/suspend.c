@@ -6,6 +6,7 @@
 #include <string.h>
 #include "lib/jsonhex.h"
 #include "lib/suspend.h"
+#include "linux/cgroup.h"
 #include "linux/freeze.h"
 
 int gs_sus_target(struct gs_sus *a, const char *target, int thread, char *err, size_t errlen)
@@ -18,8 +19,13 @@ int gs_sus_target(struct gs_sus *a, const char *target, int thread, char *err, s
 	a->pid = strtol(target, &end, 10);
 	if (*end || errno || a->pid <= 0 || a->pid > INT32_MAX)
 		a->pid = -1;
+	a->cgroup = target[0] == '/';
 	if (!target[0]) {
-		snprintf(err, errlen, "empty target (give a guest pid or a command name)");
+		snprintf(err, errlen, "empty target (give a guest pid, a command name or a cgroup path)");
+		return -1;
+	}
+	if (a->cgroup && strlen(target) >= LX_CGROUP_PATH) {
+		snprintf(err, errlen, "cgroup path longer than %d bytes", LX_CGROUP_PATH - 1);
 		return -1;
 	}
 	if (thread && a->pid < 0) {
@@ -39,11 +45,26 @@ static int matches(const struct gs_sus *a, const struct lx_task *t)
 				return 1;
 		return 0;
 	}
-	if (a->mode == GS_SUS_LIST)
-		return 1;
+	if (a->mode == GS_SUS_LIST || a->cgroup)
+		return 1;             /* (a cgroup is looked at by in_cgroup) */
 	if (a->pid < 0)
 		return !strcmp(t->comm, a->target);
 	return a->thread ? t->pid == a->pid : t->tgid == a->pid;
+}
+
+/* Is the task in a->target's group or below? 1, 0, or an error (a task
+ * whose group cannot be read is counted and left out, unless the read's
+ * budget is spent or the profile cannot say). */
+static int in_cgroup(struct lx_guest *g, struct gs_sus *a, const struct lx_task *t)
+{
+	char path[LX_CGROUP_PATH];
+	int err = lx_cgroup_path(g, t->va, path, sizeof(path));
+
+	if (err == LX_EMEM && g->walk_left > 0) {
+		a->unreadable++;
+		return 0;
+	}
+	return err ? err : lx_cgroup_under(path, a->target);
 }
 
 /* Resume one thread: clear its trap, and make the guest wake it if it sleeps
@@ -89,11 +110,11 @@ int gs_sus_act(struct lx_guest *g, void *arg)
 	struct gs_sus *a = arg;
 	struct lx_task *t = NULL;
 	size_t n = 0;
-	int err = lx_tasks(g, &t, &n, LX_MAX_TASKS);
+	int err = lx_threads(g, &t, &n, LX_MAX_TASKS);
 
 	free(a->done);
 	a->done = NULL;
-	a->n = 0;
+	a->n = a->unreadable = 0;
 	if (err)
 		goto out;
 	a->done = calloc(n ? n : 1, sizeof(*a->done));
@@ -105,9 +126,14 @@ int gs_sus_act(struct lx_guest *g, void *arg)
 	 * (a->before: gschedd's journal) before any trap is set */
 	for (size_t i = 0; i < n && !err; i++) {
 		struct lx_freeze fr;
+		int in;
 
 		if (!matches(a, &t[i]))
 			continue;
+		if (a->cgroup && !a->exact && (in = in_cgroup(g, a, &t[i])) <= 0) {
+			err = in;
+			continue;
+		}
 		if (a->mode == GS_SUS_LIST) {
 			err = lx_freeze_read(g, t[i].va, &fr);
 			if (err || !fr.trapped)
@@ -121,7 +147,12 @@ int gs_sus_act(struct lx_guest *g, void *arg)
 		err = LX_EMEM;
 	for (size_t i = 0; i < a->n && !err && a->mode != GS_SUS_LIST; i++)
 		err = a->mode == GS_SUS_SUSPEND ? lx_freeze_set(g, a->done[i].t.va) : resume_one(g, &a->done[i]);
-	if (!err && !a->n && a->mode != GS_SUS_LIST && !a->exact) {
+	if (!err && !a->n && a->mode != GS_SUS_LIST && !a->exact && a->cgroup) {
+		snprintf(g->err, sizeof(g->err),
+			 "no process in cgroup %.200s or below (kernel threads are never suspended; %zu process(es) whose cgroup could not be read)",
+			 a->target, a->unreadable);
+		err = LX_ENOENT;
+	} else if (!err && !a->n && a->mode != GS_SUS_LIST && !a->exact) {
 		snprintf(g->err, sizeof(g->err), "%s%s (kernel threads are never suspended)",
 			 a->pid >= 0 && a->thread ? "thread " : a->pid >= 0 ? "pid " : "command ", a->target);
 		err = LX_ENOENT;

@@ -31,9 +31,12 @@ struct gs_sus_exact {
 
 struct gs_sus {
 	enum gs_sus_mode mode;
-	const char *target;        /* a pid or a command name (gs_sus_target) */
-	long pid;                  /* -1: target is a command name */
+	const char *target;        /* a pid, a command name or a guest cgroup path (gs_sus_target) */
+	long pid;                  /* -1: target is a command name or a cgroup */
 	int thread;                /* pid names one thread, not its process */
+	int cgroup;                /* target is a cgroup v2 path ("/..."): the processes
+	                            * in that group and in the groups below it */
+	size_t unreadable;         /* cgroup: processes whose group could not be read */
 	/* instead of a target: these threads; those gone are left out, not an error */
 	const struct gs_sus_exact *exact;
 	size_t nexact;
@@ -45,8 +48,9 @@ struct gs_sus {
 	size_t n;
 };
 
-/* Set a->target, a->pid and a->thread from a command line's TARGET;
- * 0, or -1 with 'err' set. */
+/* Set a->target, a->pid, a->cgroup and a->thread from a command line's
+ * TARGET (digits: a pid; starting with '/': a cgroup path; else a command
+ * name); 0, or -1 with 'err' set. */
 int gs_sus_target(struct gs_sus *a, const char *target, int thread, char *err, size_t errlen);
 /* Under a pause: every matching thread suspended, resumed or listed. */
 int gs_sus_act(struct lx_guest *g, void *arg);

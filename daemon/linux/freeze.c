@@ -27,12 +27,8 @@
 
 static int need_freeze(struct lx_guest *g)
 {
-	if (g->off.has_freeze)
-		return LX_OK;
-	snprintf(g->err, sizeof(g->err),
-		 "profile %s lacks task_struct.jobctl/sighand/thread_info.flags or sighand_struct.siglock (rebuild it with this gschedctl)",
-		 profile_path(g->prof));
-	return LX_EPROFILE;
+	return lx_need(g, g->off.has_freeze,
+		       "task_struct.jobctl/sighand/thread_info.flags or sighand_struct.siglock");
 }
 
 static int write_u64(struct lx_guest *g, uint64_t va, uint64_t v)

@@ -41,13 +41,15 @@ struct lx_off {
 		 t_mm, t_on_rq, t_on_cpu, t_cpu, t_prio, t_static_prio, t_policy,
 		 t_se, t_pi_lock, t_utime, t_stime;
 	uint64_t t_jobctl, t_sighand, t_ti_flags, sh_siglock; /* freeze.c */
+	uint64_t t_cgroups, cs_dfl_cgrp, cg_kn, kn_name, kn_parent; /* cgroup.c */
+	uint64_t t_signal, t_thread_node, sig_thread_head; /* lx_threads */
 	uint64_t mm_pgd;
 	uint64_t se_run_node, se_on_rq, se_vruntime, se_deadline, se_my_q,
 		 se_sum_exec, se_weight;
 	uint64_t cfs_nr_running, cfs_h_nr, cfs_root, cfs_curr, cfs_min_vruntime;
 	uint64_t rq_lock, rq_nr_running, rq_curr, rq_idle, rq_cfs, rq_rt_nr,
 		 rq_cpu, rq_nr_switches;
-	int has_deadline, has_min_vruntime, has_freeze;
+	int has_deadline, has_min_vruntime, has_freeze, has_cgroup, has_threads;
 };
 
 struct lx_guest {
@@ -69,6 +71,9 @@ struct lx_guest {
 
 /* Resolve the profile's offsets; LX_OK or LX_EPROFILE with g->err set. */
 int lx_offsets(struct lx_guest *g);
+/* LX_OK if 'has' (one of g->off.has_*), else LX_EPROFILE with g->err
+ * saying the profile lacks 'members' (rebuild it with this gschedctl). */
+int lx_need(struct lx_guest *g, int has, const char *members);
 /* Does the guest run the profile's kernel? Its banner looked for where the
  * profile puts it (one read per 2 MiB of guest memory; no pause needed:
  * the kernel image does not move). LX_OK, LX_EBANNER or LX_EPROFILE, with
@@ -109,6 +114,10 @@ struct lx_task {
 /* Thread-group leaders on init_task's list (what the guest's ps shows),
  * at most 'max'. Checks tasklist_lock and each task's pi_lock. */
 int lx_tasks(struct lx_guest *g, struct lx_task **out, size_t *n, size_t max);
+/* Every thread of those processes (each leader's thread list, the leader
+ * first), at most 'max' in all: what a suspend of a whole process acts on.
+ * The same locks; LX_EPROFILE if the profile lacks the thread lists. */
+int lx_threads(struct lx_guest *g, struct lx_task **out, size_t *n, size_t max);
 /* ps state letter from __state and exit_state (fs/proc/array.c). */
 char lx_state_letter(uint32_t state, uint32_t exit_state);
 

@@ -7,7 +7,10 @@
  * refused with the member it trips on. Members no reader uses yet are
  * optional (run-queue editing will need them: se.on_rq, se.load.weight,
  * cfs_rq.nr_running and curr, rq.cpu; suspending needs jobctl, sighand,
- * thread_info.flags and sighand_struct.siglock: has_freeze).
+ * thread_info.flags and sighand_struct.siglock: has_freeze; selecting by
+ * cgroup the chain from task_struct.cgroups to kernfs_node: has_cgroup;
+ * a process's threads task_struct.signal and thread_node and
+ * signal_struct.thread_head: has_threads).
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +48,14 @@ static const struct need needs[] = {
 	{ "task_struct", "sighand", O(t_sighand), 8, 1 },
 	{ "task_struct", "thread_info.flags", O(t_ti_flags), 8, 1 },
 	{ "sighand_struct", "siglock", O(sh_siglock), 4, 1 },
+	{ "task_struct", "signal", O(t_signal), 8, 1 },
+	{ "task_struct", "thread_node", O(t_thread_node), 16, 1 },
+	{ "signal_struct", "thread_head", O(sig_thread_head), 16, 1 },
+	{ "task_struct", "cgroups", O(t_cgroups), 8, 1 },
+	{ "css_set", "dfl_cgrp", O(cs_dfl_cgrp), 8, 1 },
+	{ "cgroup", "kn", O(cg_kn), 8, 1 },
+	{ "kernfs_node", "name", O(kn_name), 8, 1 },
+	{ "kernfs_node", "parent", O(kn_parent), 8, 1 },
 	{ "mm_struct", "pgd", O(mm_pgd), 8, 0 },
 	{ "sched_entity", "run_node", O(se_run_node), 24, 0 },
 	{ "sched_entity", "on_rq", O(se_on_rq), 0, 1 },
@@ -70,7 +81,7 @@ static const struct need needs[] = {
 
 int lx_offsets(struct lx_guest *g)
 {
-	int freeze = 0;
+	int freeze = 0, cgroup = 0, threads = 0;
 
 	memset(&g->off, 0, sizeof(g->off));
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
@@ -104,7 +115,23 @@ int lx_offsets(struct lx_guest *g)
 		if (n->field == O(t_jobctl) || n->field == O(t_sighand) ||
 		    n->field == O(t_ti_flags) || n->field == O(sh_siglock))
 			freeze += found;
+		if (n->field == O(t_cgroups) || n->field == O(cs_dfl_cgrp) || n->field == O(cg_kn) ||
+		    n->field == O(kn_name) || n->field == O(kn_parent))
+			cgroup += found;
+		if (n->field == O(t_signal) || n->field == O(t_thread_node) || n->field == O(sig_thread_head))
+			threads += found;
 	}
 	g->off.has_freeze = freeze == 4;
+	g->off.has_cgroup = cgroup == 5;
+	g->off.has_threads = threads == 3;
 	return LX_OK;
+}
+
+int lx_need(struct lx_guest *g, int has, const char *members)
+{
+	if (has)
+		return LX_OK;
+	snprintf(g->err, sizeof(g->err), "profile %s lacks %s (rebuild it with this gschedctl)",
+		 profile_path(g->prof), members);
+	return LX_EPROFILE;
 }

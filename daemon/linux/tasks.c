@@ -2,7 +2,10 @@
 /*
  * The guest's process list (Monarch §III-A): the thread-group leaders on
  * init_task.tasks, each read from its task_struct, bound to its address
- * space by mm->pgd's physical address (what CR3 holds). Locks first: a
+ * space by mm->pgd's physical address (what CR3 holds); and every thread of
+ * them (each leader's signal->thread_head, through task_struct.thread_node:
+ * the leader is on it too, as copy_signal() starts the list with it, on
+ * 6.1 and 6.12), for acting on whole processes. Locks first: a
  * writer on tasklist_lock or a held pi_lock means the list or the task may
  * be half-updated, so the caller gets LX_EBUSY and retries.
  */
@@ -104,8 +107,66 @@ struct walk {
 	struct lx_guest *g;
 	struct lx_task *v;
 	size_t n, cap, max;
+	int threads;               /* each leader's threads instead of the leader */
 	int err;
 };
+
+static int on_thread(struct vmi_ctx *c, uint64_t node, void *arg);
+
+/* A leader's threads (with it), appended to w. */
+static int add_threads(struct walk *w, uint64_t leader)
+{
+	struct lx_guest *g = w->g;
+	uint64_t sig, where;
+	long r;
+
+	if (lx_read(g, leader + g->off.t_signal, &sig, 8) || sig < LX_START_KERNEL_MAP >> 1) {
+		snprintf(g->err, sizeof(g->err), "task 0x%llx: signal_struct unreadable",
+			 (unsigned long long)leader);
+		return LX_EMEM;
+	}
+	r = vmi_list_walk(&g->ctx, sig + g->off.sig_thread_head, (long)(w->max - w->n), 1, on_thread, w,
+			  &where);
+	if (r == VMI_LIST_STOPPED)
+		return w->err;
+	if (r < 0) {
+		snprintf(g->err, sizeof(g->err), "threads of task 0x%llx (signal->thread_head): %s at 0x%llx",
+			 (unsigned long long)leader, vmi_list_strerror((int)r), (unsigned long long)where);
+		return LX_EMEM;
+	}
+	return LX_OK;
+}
+
+/* Room for one more task in w; 0 or LX_EMEM. */
+static int grow(struct walk *w)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 256;
+		struct lx_task *v = realloc(w->v, cap * sizeof(*v));
+
+		if (!v)
+			return LX_EMEM;
+		w->v = v;
+		w->cap = cap;
+	}
+	return LX_OK;
+}
+
+static int on_thread(struct vmi_ctx *c, uint64_t node, void *arg)
+{
+	struct walk *w = arg;
+
+	(void)c;
+	w->err = lx_budget_take(w->g, "thread lists");
+	if (!w->err)
+		w->err = grow(w);
+	if (!w->err)
+		w->err = lx_read_task(w->g, node - w->g->off.t_thread_node, &w->v[w->n]);
+	if (w->err)
+		return 1;
+	w->n++;
+	return 0;
+}
 
 static int on_task(struct vmi_ctx *c, uint64_t node, void *arg)
 {
@@ -113,35 +174,23 @@ static int on_task(struct vmi_ctx *c, uint64_t node, void *arg)
 
 	(void)c;
 	w->err = lx_budget_take(w->g, "task list");
-	if (w->err)
-		return 1;
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 256;
-		struct lx_task *v = realloc(w->v, cap * sizeof(*v));
-
-		if (!v) {
-			w->err = LX_EMEM;
-			return 1;
-		}
-		w->v = v;
-		w->cap = cap;
-	}
-	w->err = lx_read_task(w->g, node - w->g->off.t_tasks, &w->v[w->n]);
-	if (w->err)
-		return 1;
-	w->n++;
-	return 0;
+	if (!w->err && w->threads)
+		w->err = add_threads(w, node - w->g->off.t_tasks);
+	else if (!w->err && !(w->err = grow(w)))
+		w->err = lx_read_task(w->g, node - w->g->off.t_tasks, &w->v[w->n++]);
+	return !!w->err;
 }
 
-int lx_tasks(struct lx_guest *g, struct lx_task **out, size_t *n, size_t max)
+static int walk_tasks(struct lx_guest *g, struct lx_task **out, size_t *n, size_t max, int threads)
 {
-	struct walk w = { .g = g, .max = max };
+	struct walk w = { .g = g, .threads = threads };
 	uint64_t lock, where;
 	uint32_t cnts;
 	long r;
 
 	if (max > LX_MAX_TASKS)
 		max = LX_MAX_TASKS;
+	w.max = max;
 	lx_budget_start(g);
 	if (!lx_symbol(g, "tasklist_lock", &lock) && !lx_read(g, lock, &cnts, 4) &&
 	    (cnts & 0x1ff)) { /* _QW_LOCKED | _QW_WAITING */
@@ -160,4 +209,17 @@ int lx_tasks(struct lx_guest *g, struct lx_task **out, size_t *n, size_t max)
 	*out = w.v;
 	*n = w.n;
 	return LX_OK;
+}
+
+int lx_tasks(struct lx_guest *g, struct lx_task **out, size_t *n, size_t max)
+{
+	return walk_tasks(g, out, n, max, 0);
+}
+
+int lx_threads(struct lx_guest *g, struct lx_task **out, size_t *n, size_t max)
+{
+	int err = lx_need(g, g->off.has_threads,
+			  "task_struct.signal/thread_node or signal_struct.thread_head");
+
+	return err ? err : walk_tasks(g, out, n, max, 1);
 }

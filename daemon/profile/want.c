@@ -10,6 +10,8 @@ const char *const profile_want_types[] = {
 	/* processes */
 	"task_struct", "thread_info", "mm_struct", "signal_struct", "pid",
 	"sighand_struct",
+	/* cgroups (selection by a guest cgroup path) */
+	"css_set", "cgroup", "kernfs_node",
 	"list_head", "hlist_node", "hlist_head", "callback_head",
 	/* CFS and the run queue */
 	"rq", "cfs_rq", "rt_rq", "sched_entity", "sched_rt_entity",

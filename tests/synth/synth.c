@@ -126,7 +126,13 @@ static int write_profile(struct synth *s)
 		F("pi_lock", S("raw_spinlock"), 88) "," F("utime", B("long long unsigned int"), 96) ","
 		F("stime", B("long long unsigned int"), 104) "," F("se", S("sched_entity"), 128) ","
 		F("jobctl", B("long unsigned int"), 256) "," F("sighand", P, 264) ","
-		F("thread_info", S("thread_info"), 272) "}},\n"
+		F("thread_info", S("thread_info"), 272) "," F("cgroups", P, 288) "," F("signal", P, 304) ","
+		F("thread_node", S("list_head"), 312) "}},\n"
+		"\"signal_struct\":{\"size\":64,\"kind\":\"struct\",\"fields\":{" F("thread_head", S("list_head"), 16) "}},\n"
+		"\"css_set\":{\"size\":64,\"kind\":\"struct\",\"fields\":{" F("dfl_cgrp", P, 8) "}},\n"
+		"\"cgroup\":{\"size\":64,\"kind\":\"struct\",\"fields\":{" F("kn", P, 16) "}},\n"
+		"\"kernfs_node\":{\"size\":64,\"kind\":\"struct\",\"fields\":{" F("parent", P, 8) ","
+		F("name", P, 16) "}},\n"
 		"\"thread_info\":{\"size\":16,\"kind\":\"struct\",\"fields\":{" F("flags", B("long unsigned int"), 0) "}},\n"
 		"\"sighand_struct\":{\"size\":64,\"kind\":\"struct\",\"fields\":{" F("siglock", S("raw_spinlock"), 8) "}},\n"
 		"\"list_head\":{\"size\":16,\"kind\":\"struct\",\"fields\":{" F("next", P, 0) "," F("prev", P, 8) "}},\n"
@@ -186,6 +192,58 @@ static void set_task(struct synth *s, uint64_t va, int pid, const char *comm, ui
 	synth_write64(s, va + T_UTIME, (uint64_t)pid * 1000000);
 	synth_write64(s, va + T_SE + SE_SUM, (uint64_t)pid * 1000000);
 	synth_write64(s, va + T_SIGHAND, heap_alloc(s, 64, 64));
+	synth_write64(s, va + T_CGROUPS, s->css[pid % SYNTH_NCGROUPS]);
+}
+
+/* A process's signal_struct and thread list: the leader (already set) and
+ * n - 1 more threads (sleeping; the leader's tgid, comm, mm and cgroup). */
+static void build_threads(struct synth *s, struct synth_task *t, int n, uint64_t mm)
+{
+	uint64_t sig = heap_alloc(s, 64, 64), head = sig + SIG_THREAD_HEAD, prev = head;
+
+	t->nthreads = n;
+	for (int k = 0; k < n; k++) {
+		uint64_t va = k ? heap_alloc(s, SYNTH_TASK_SIZE, 512) : t->va;
+
+		t->tva[k] = va;
+		t->tid[k] = k ? 100000 + t->pid * 4 + k : t->pid;
+		if (k) {
+			set_task(s, va, t->tid[k], t->comm, 1, 0, 0, 0);
+			w32(s, va + T_TGID, (uint32_t)t->pid);
+			synth_write64(s, va + T_MM, mm);
+			synth_write64(s, va + T_CGROUPS, s->css[t->pid % SYNTH_NCGROUPS]);
+		}
+		synth_write64(s, va + T_SIGNAL, sig);
+		synth_write64(s, prev, va + T_THREAD_NODE);
+		synth_write64(s, va + T_THREAD_NODE + 8, prev);
+		prev = va + T_THREAD_NODE;
+	}
+	synth_write64(s, prev, head);
+	synth_write64(s, head + 8, prev);
+}
+
+const char *const synth_cgroups[SYNTH_NCGROUPS] = {
+	"/", "/system.slice", "/system.slice/web.service", "/lab",
+};
+
+/* The groups of synth_cgroups[], each with its css_set, cgroup, kernfs
+ * node and name (the root's node has no parent and an empty name). */
+static void build_cgroups(struct synth *s)
+{
+	static const int parent[SYNTH_NCGROUPS] = { -1, 0, 1, 0 };
+
+	for (int i = 0; i < SYNTH_NCGROUPS; i++) {
+		const char *base = strrchr(synth_cgroups[i], '/') + 1;
+		uint64_t name = heap_alloc(s, 64, 8), cg = heap_alloc(s, 64, 64);
+
+		synth_write(s, name, base, strlen(base) + 1);
+		s->kn[i] = heap_alloc(s, 64, 64);
+		synth_write64(s, s->kn[i] + KN_NAME, name);
+		synth_write64(s, s->kn[i] + KN_PARENT, parent[i] < 0 ? 0 : s->kn[parent[i]]);
+		synth_write64(s, cg + CGRP_KN, s->kn[i]);
+		s->css[i] = heap_alloc(s, 64, 64);
+		synth_write64(s, s->css[i] + CSS_DFL_CGRP, cg);
+	}
 }
 
 /* Balanced tree over se run_nodes n[0..k) (sorted); returns the root node. */
@@ -214,7 +272,7 @@ static uint64_t new_cfs(struct synth *s, const uint64_t *nodes, int k)
 
 int synth_build(struct synth *s, const struct synth_opts *o)
 {
-	uint64_t root, prev, head;
+	uint64_t root, prev, head, mm;
 	const char *banner = o->banner ? o->banner : default_banner;
 	int next_user = 0;
 
@@ -246,6 +304,7 @@ int synth_build(struct synth *s, const struct synth_opts *o)
 	}
 	synth_write64(s, rt(s, S_PHYS_BASE), o->poff - o->voff);
 	w32(s, rt(s, S_NR_CPU), (uint32_t)o->ncpus);
+	build_cgroups(s);
 	/* init_task and the task list */
 	s->init_task = rt(s, S_INIT_TASK);
 	set_task(s, s->init_task, 0, "swapper/0", 0, 0, 1, 0);
@@ -278,13 +337,16 @@ int synth_build(struct synth *s, const struct synth_opts *o)
 			t->state = "RSDTtXZPI"[idx];
 		}
 		set_task(s, va, t->pid, t->comm, st, ex, t->kthread, 0);
+		mm = 0;
 		if (!t->kthread) {
-			uint64_t mm = heap_alloc(s, 64, 64), pgd = heap_alloc(s, 4096, 4096);
+			uint64_t pgd = heap_alloc(s, 4096, 4096);
 
+			mm = heap_alloc(s, 64, 64);
 			synth_write64(s, va + T_MM, mm);
 			synth_write64(s, mm, pgd);
 			t->root = synth_pa(s, pgd);
 		}
+		build_threads(s, t, !t->kthread && i % 7 == 3 && !ex ? 3 : 1, mm);
 		synth_write64(s, prev, va + T_TASKS);
 		synth_write64(s, va + T_TASKS + 8, prev);
 		prev = va + T_TASKS;

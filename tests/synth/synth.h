@@ -5,8 +5,10 @@
  * physical and virtual shifts) with a banner, init_top_pgt (4-level tables:
  * the image and a direct map), init_task and N processes on its task list,
  * per-CPU run queues whose cfs_rq trees hold queued tasks (some inside a task
- * group), each task's sighand, native_halt's code and the symbols a resume
- * calls, and a small ISF profile describing the layout, written to a file.
+ * group), each task's sighand, cgroup (a small cgroup v2 tree) and thread list
+ * (a few processes have three threads), native_halt's
+ * code and the symbols a resume calls, and a small ISF profile describing the
+ * layout, written to a file.
  */
 #ifndef GSCHED_TESTS_SYNTH_H
 #define GSCHED_TESTS_SYNTH_H
@@ -15,6 +17,9 @@
 
 #define SYNTH_TASK_SIZE 512
 #define SYNTH_PAGE_OFFSET 0xffff888000000000ULL
+/* The guest's cgroup v2 groups; task pid P is in synth_cgroups[P % 4]. */
+#define SYNTH_NCGROUPS 4
+extern const char *const synth_cgroups[SYNTH_NCGROUPS];
 
 struct synth_opts {
 	uint64_t poff, voff;  /* physical and virtual shifts (2 MiB multiples) */
@@ -24,11 +29,18 @@ struct synth_opts {
 	const char *banner;   /* written into guest memory (NULL: the profile's) */
 };
 
+#define SYNTH_MAX_THREADS 3
+
 struct synth_task {
 	uint64_t va, root;
 	int pid, kthread, cpu;
 	char comm[16];
 	char state;
+	/* its threads, itself first (every 7th user process from the 4th
+	 * has two more, sleeping, not on init_task.tasks) */
+	int nthreads;
+	int tid[SYNTH_MAX_THREADS];
+	uint64_t tva[SYNTH_MAX_THREADS];
 };
 
 struct synth {
@@ -45,6 +57,8 @@ struct synth {
 	int rq_n[64];
 	int rq_curr[64];
 	uint64_t grp_se[64];  /* runtime VA of each CPU's task-group entity (0: none) */
+	uint64_t css[SYNTH_NCGROUPS]; /* the css_set of each synth_cgroups[] group */
+	uint64_t kn[SYNTH_NCGROUPS];  /* its kernfs_node */
 	uint64_t heap;        /* next free physical byte */
 };
 
@@ -66,6 +80,9 @@ enum {
 	RQ_LOCK = 0, RQ_NR = 4, RQ_CPU = 8, RQ_CURR = 16, RQ_IDLE = 24, RQ_SWITCHES = 32,
 	RQ_CFS = 64, RQ_RT = 128, RQ_SIZE = 192,
 	T_JOBCTL = 256, T_SIGHAND = 264, T_TI_FLAGS = 272, SH_SIGLOCK = 8,
+	T_CGROUPS = 288, CSS_DFL_CGRP = 8, CGRP_KN = 16, KN_PARENT = 8, KN_NAME = 16,
+	T_SIGNAL = 304, T_THREAD_NODE = 312, SIG_THREAD_HEAD = 16,
 };
+
 
 #endif

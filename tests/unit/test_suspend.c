@@ -8,7 +8,9 @@
  * gone instead of failing; kernel threads are never selected; a resume of
  * an interruptible sleeper needs a guest call (none on an image: an error,
  * not a silent success, and the thread stays suspended); one that is not
- * suspended is not woken.
+ * suspended is not woken. A cgroup path selects the processes of that group
+ * and of the groups below it, read from outside; a malformed group (a
+ * kernfs cycle) leaves its processes out, counted, and never loops.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "lib/suspend.h"
+#include "linux/cgroup.h"
 #include "linux/freeze.h"
 #include "synth.h"
 #include "guest_fixture.h"
@@ -194,6 +197,133 @@ static void test_resume_of_a_sleeper_needs_a_guest_call(void **state)
 	gs_sus_free(&a);
 }
 
+/* user threads whose process's group (synth_cgroups[pid % 4]) is one of
+ * 'groups' (a bitmask) */
+static size_t users_in(struct fx *f, unsigned groups)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < f->s.n; i++)
+		if (!f->s.t[i].kthread && (groups >> (f->s.t[i].pid % SYNTH_NCGROUPS) & 1))
+			n += (size_t)f->s.t[i].nthreads;
+	return n;
+}
+
+static void suspend_cgroup(struct fx *f, const char *path, int want_err, unsigned groups)
+{
+	struct gs_sus a = { .mode = GS_SUS_SUSPEND };
+	char err[128];
+
+	assert_int_equal(gs_sus_target(&a, path, 0, err, sizeof(err)), 0);
+	assert_true(a.cgroup);
+	assert_int_equal(gs_sus_act(&f->g, &a), want_err);
+	assert_int_equal(a.n, users_in(f, groups));
+	for (size_t i = 0; i < a.n; i++) {
+		assert_true(groups >> (a.done[i].t.tgid % SYNTH_NCGROUPS) & 1);
+		assert_true(trapped(f, a.done[i].t.va));
+	}
+	gs_sus_free(&a);
+}
+
+static void test_suspend_by_cgroup_takes_its_subtree(void **state)
+{
+	struct fx *f = *state;
+	struct gs_sus a = { .mode = GS_SUS_SUSPEND };
+	char path[LX_CGROUP_PATH], err[128];
+
+	assert_true(f->g.off.has_cgroup);
+	lx_budget_start(&f->g);
+	for (int i = 0; i < f->s.n; i++) {
+		assert_int_equal(lx_cgroup_path(&f->g, f->s.t[i].va, path, sizeof(path)), LX_OK);
+		assert_string_equal(path, synth_cgroups[f->s.t[i].pid % SYNTH_NCGROUPS]);
+	}
+	/* a prefix of a name is not a group */
+	suspend_cgroup(f, "/system", LX_ENOENT, 0);
+	assert_non_null(strstr(f->g.err, "no process in cgroup /system or below"));
+	suspend_cgroup(f, "/lab", LX_OK, 1u << 3);
+	/* a group and the one below it (a trailing slash is the same group) */
+	suspend_cgroup(f, "/system.slice/", LX_OK, 1u << 1 | 1u << 2);
+	suspend_cgroup(f, "/", LX_OK, 0xf);
+	assert_int_equal(gs_sus_target(&a, "/lab", 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "--thread needs a pid"));
+	assert_true(lx_cgroup_under("/a/b", "/a"));
+	assert_true(lx_cgroup_under("/a", "/a//"));
+	assert_false(lx_cgroup_under("/ab", "/a"));
+	assert_false(lx_cgroup_under("/a", "/a/b"));
+}
+
+static void test_malformed_cgroups_are_left_out_not_followed(void **state)
+{
+	struct fx *f = *state;
+	struct gs_sus a = { .mode = GS_SUS_SUSPEND };
+	char path[LX_CGROUP_PATH], err[128];
+
+	/* web.service's node is its own parent: a cycle */
+	synth_write64(&f->s, f->s.kn[2] + KN_PARENT, f->s.kn[2]);
+	/* /lab's name points nowhere */
+	synth_write64(&f->s, f->s.kn[3] + KN_NAME, 0xffffffff00000000ULL);
+	lx_budget_start(&f->g);
+	for (int i = 0; i < f->s.n; i++) {
+		int grp = f->s.t[i].pid % SYNTH_NCGROUPS;
+		int r = lx_cgroup_path(&f->g, f->s.t[i].va, path, sizeof(path));
+
+		assert_int_equal(r, grp >= 2 ? LX_EMEM : LX_OK);
+		if (grp == 2)
+			assert_non_null(strstr(f->g.err, "deeper than 64 levels"));
+	}
+	assert_int_equal(gs_sus_target(&a, "/system.slice", 0, err, sizeof(err)), 0);
+	assert_int_equal(gs_sus_act(&f->g, &a), LX_OK);
+	assert_int_equal(a.n, users_in(f, 1u << 1));
+	assert_int_equal(a.unreadable, users_in(f, 1u << 2 | 1u << 3));
+	gs_sus_free(&a);
+}
+
+static int threaded(struct fx *f)
+{
+	for (int i = 0; i < f->s.n; i++)
+		if (f->s.t[i].nthreads == SYNTH_MAX_THREADS)
+			return i;
+	fail_msg("no process with threads");
+	return -1;
+}
+
+static void test_a_process_is_all_its_threads(void **state)
+{
+	struct fx *f = *state;
+	struct synth_task *p = &f->s.t[threaded(f)];
+	struct gs_sus a = { .mode = GS_SUS_SUSPEND }, l = { .mode = GS_SUS_LIST };
+	char pid[16], err[128];
+
+	snprintf(pid, sizeof(pid), "%d", p->pid);
+	assert_int_equal(gs_sus_target(&a, pid, 0, err, sizeof(err)), 0);
+	assert_int_equal(gs_sus_act(&f->g, &a), LX_OK);
+	assert_int_equal(a.n, SYNTH_MAX_THREADS);
+	for (int k = 0; k < SYNTH_MAX_THREADS; k++) {
+		assert_int_equal(a.done[k].t.pid, p->tid[k]);   /* the leader first */
+		assert_int_equal(a.done[k].t.tgid, p->pid);
+		assert_true(trapped(f, p->tva[k]));
+	}
+	gs_sus_free(&a);
+	/* the list shows every trapped thread */
+	assert_int_equal(gs_sus_act(&f->g, &l), LX_OK);
+	assert_int_equal(l.n, SYNTH_MAX_THREADS);
+	gs_sus_free(&l);
+	/* one thread that is not the leader, by its own id */
+	synth_write64(&f->s, p->tva[2] + T_JOBCTL, 0);
+	snprintf(pid, sizeof(pid), "%d", p->tid[2]);
+	assert_int_equal(gs_sus_target(&a, pid, 1, err, sizeof(err)), 0);
+	assert_int_equal(gs_sus_act(&f->g, &a), LX_OK);
+	assert_int_equal(a.n, 1);
+	assert_int_equal(a.done[0].t.pid, p->tid[2]);
+	assert_true(trapped(f, p->tva[2]));
+	gs_sus_free(&a);
+	/* a thread list that loops is refused, not followed */
+	synth_write64(&f->s, p->tva[2] + T_THREAD_NODE, p->tva[1] + T_THREAD_NODE);
+	assert_int_equal(gs_sus_act(&f->g, &l), LX_EMEM);
+	assert_non_null(strstr(f->g.err, "signal->thread_head"));
+	gs_sus_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +333,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exact_resume_leaves_out_the_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_threads_and_unknown_targets_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_of_a_sleeper_needs_a_guest_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_process_is_all_its_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_suspend_by_cgroup_takes_its_subtree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_cgroups_are_left_out_not_followed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,8 +39,8 @@ start_gschedd() {
   for _ in $(seq 100); do "$GSCHEDCTL" status >/dev/null 2>&1 && return 0; sleep 0.2; done
   say "FAIL: gschedd did not listen on $GSCHED_SOCKET"; tell done; exit 1
 }
-# the guest pids in gschedd's journal, as gschedctl status shows them
-journaled() { ctl status | awk -v vm="$g" '$1 == vm { printf "%s%s", s, $2; s = " " }'; }
+# the guest processes (tgids) in gschedd's journal, as gschedctl status shows them
+journaled() { ctl status | awk -v vm="$g" '$1 == vm && !seen[$3]++ { printf "%s%s", s, $3; s = " " }'; }
 expect_journaled() { # want
   local got; got=$(journaled)
   [ "$got" = "$1" ] || { say "FAIL: gschedd's journal holds '$got', expected '$1'"; tell done; exit 1; }
@@ -48,9 +48,11 @@ expect_journaled() { # want
 }
 start_gschedd
 say "gschedd $gschedd_pid listening"
-# the pids gschedctl suspended lists (threads in the freezer trap)
+# the processes (tgids) gschedctl suspended lists (threads in the freezer trap)
 # (the tables read with awk rather than python3: less to start in the emulated host)
-trapped() { ctl suspended "$g" "$@" | awk 'NR > 1 { printf "%s%s", s, $1; s = " " }'; }
+trapped() { ctl suspended "$g" "$@" | awk 'NR > 1 && !seen[$2]++ { printf "%s%s", s, $2; s = " " }'; }
+# how many of the hog's threads are in the trap
+hog_threads() { ctl suspended "$g" | awk -v p="$hog" 'NR > 1 && $2 == p' | wc -l; }
 expect_trapped() { # want
   local got; got=$(trapped)
   [ "$got" = "$1" ] || { say "FAIL: suspended lists '$got', expected '$1'"; tell done; exit 1; }
@@ -61,7 +63,10 @@ step run-1 2
 expect_trapped ""
 must suspend "$g" "$hog"; step hog-suspended 5
 expect_trapped "$hog"
-must resume "$g" "$hog"; step hog-resumed 2
+# a process is all its threads (the hog has three)
+[ "$(hog_threads)" = 3 ] || { say "FAIL: $(hog_threads) of the hog's 3 threads in the trap"; tell done; exit 1; }
+say "all 3 of the hog's threads in the trap"
+must resume "$g" "$hog"; step hog-resumed 3
 expect_trapped ""
 must suspend "$g" "$counter"; step counter-suspended 5
 must --json resume "$g" "$counter" | tee "$OUT/resume-counter.json"; step counter-resumed 3
@@ -108,6 +113,11 @@ must suspend "$g" "$hog" 2>"$OUT/direct-suspend.txt"; cat "$OUT/direct-suspend.t
 grep -q "gschedd is not running" "$OUT/direct-suspend.txt" || { say "FAIL: no word that gschedd is not running"; tell done; exit 1; }
 must resume "$g" "$hog" --direct
 start_gschedd
+# by guest cgroup: /lab holds the hog's group /lab/hog, and nothing else
+must suspend "$g" /lab; step cgroup-suspended 4
+expect_trapped "$hog"
+must resume "$g" /lab; step cgroup-resumed 3
+expect_trapped ""
 step cycles 0
 # cycles: suspend and resume the hog and the counter, back to back
 n=${SUSPEND_CYCLES:-10} t0=$(date +%s%N)

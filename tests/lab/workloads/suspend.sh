@@ -1,15 +1,23 @@
-# Suspend/resume workload (check-suspend): a hog, a sleeper that counts, and
-# a victim the guest kills while gsched holds it suspended. The host script
+# Suspend/resume workload (check-suspend): a hog (/threads-hog: three busy
+# threads, in cgroup /lab/hog), a sleeper that counts, and a victim the guest
+# kills while gsched holds it suspended. The host script
 # (tests/lab/host/suspend.sh) suspends and resumes them from outside and
 # names each step on this guest's second serial port ("mark NAME" lines are
 # echoed as markers, "kill-victim" kills the victim, "done" ends); meanwhile
 # a sampler prints each one's state, CPU ticks and counter 5 times a second.
 dmesg_at_start=$(dmesg | wc -l)   # the guest's boot has its own warnings
 # the busy ones at nice 19, so that the sampler and the counter get the CPU
-sh -c 'while :; do :; done' & hog=$!
+/threads-hog & hog=$!
 sh -c 'n=0; while :; do n=$((n + 1)); echo $n >/tmp/count; sleep 0.05; done' & counter=$!
 sh -c 'while :; do :; done' & victim=$!
 renice -n 19 -p $hog $victim >/dev/null
+# the hog's three threads started (up to 20 s; then each reniced: nice is per thread)
+for _ in $(seq 100); do set -- /proc/$hog/task/*; [ $# -ge 3 ] && break; sleep 0.2; done
+for t in /proc/$hog/task/*; do renice -n 19 -p ${t##*/} >/dev/null; done
+# the hog in a cgroup v2 group of its own, below /lab (selected by path)
+mount -t cgroup2 none /sys/fs/cgroup && mkdir -p /sys/fs/cgroup/lab/hog &&
+  echo $hog >/sys/fs/cgroup/lab/hog/cgroup.procs
+echo "=== gsched-lab: hog threads: $(ls /proc/$hog/task | tr '\n' ' ')cgroup: $(cat /proc/$hog/cgroup)"
 echo "=== gsched-lab: suspend-pids hog=$hog counter=$counter victim=$victim"
 st() { # pid -> S="state utime+stime" from /proc (or "gone 0"); builtins
   # only, so that a sample costs no fork
@@ -17,8 +25,12 @@ st() { # pid -> S="state utime+stime" from /proc (or "gone 0"); builtins
     set -- ${l#*) }; S="$1 $((${12} + ${13}))"
   else S="gone 0"; fi
 }
+# the counter rewrites /tmp/count 20 times a second: a read can find it
+# just truncated (seen: an empty count in a sample, and once in the final
+# one); read until a number
+count() { for _ in 1 2 3 4 5; do read -r n </tmp/count; [ -n "$n" ] && return; sleep 0.01; done; }
 ( while :; do
-    st $hog; h=$S; st $counter; c=$S; st $victim; v=$S; read -r n </tmp/count
+    st $hog; h=$S; st $counter; c=$S; st $victim; v=$S; count
     echo "=== sample hog $h counter $c $n victim $v"
     sleep 0.2
   done ) & sampler=$!
@@ -34,9 +46,6 @@ while read -t 600 line <&3; do
 done
 kill $sampler
 exec 3<&-
-# the counter rewrites /tmp/count 20 times a second: a read can find it
-# just truncated (seen once: an empty final count); read until a number
-count() { for _ in 1 2 3 4 5; do read -r n </tmp/count; [ -n "$n" ] && return; sleep 0.01; done; }
 st $hog; h=$S; st $counter; c=$S; count
 echo "=== final hog $h counter $c $n"
 sleep 1
