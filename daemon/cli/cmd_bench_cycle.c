@@ -2,11 +2,11 @@
 /*
  * gschedctl bench-cycle VM COMM [N]: what one scheduling cycle of gschedd
  * costs the guest (Monarch: a decision every 10 ms). A cycle, under one
- * pause of every vCPU: walk the guest's processes and their threads
- * (tasklist_lock and each task's pi_lock checked), find the first process
- * named COMM, check each of its threads' siglock and set their freezer
- * traps (odd cycles) or clear them (even ones; no guest call), as a
- * suspend or resume does. Measured side by
+ * pause of every vCPU: walk the guest's process list (tasklist_lock and
+ * each task's pi_lock checked), find the first process named COMM, read its
+ * threads, check each one's siglock and set their freezer traps (odd
+ * cycles) or clear them (even ones; no guest call), as a suspend or resume
+ * does. Measured side by
  * side in one run: N cycles on the live VM with guest RAM read from the
  * VMM's mapping (process_vm_readv), N with every page read through the
  * module (ioctl), and N on a copy, in this process's memory, of every page
@@ -33,18 +33,21 @@ static int cycle(struct lx_guest *g, void *arg)
 	struct cyc *c = arg;
 	struct lx_task *t = NULL;
 	size_t n = 0;
-	int wake, tgid = 0, err = lx_threads(g, &t, &n, LX_MAX_TASKS);
+	struct lx_task *th = NULL;
+	size_t nth = 0;
+	int wake, err = lx_tasks(g, &t, &n, LX_MAX_TASKS);
 
 	c->ntasks = n;
 	c->found = 0;
-	for (size_t i = 0; i < n && !err; i++) {
-		if (!c->found && !t[i].kthread && !strcmp(t[i].comm, c->comm)) {
-			c->found = 1;
-			tgid = t[i].tgid;
-		}
-		if (c->found && t[i].tgid == tgid)
-			err = c->set ? lx_freeze_set(g, t[i].va) : lx_freeze_clear(g, t[i].va, &wake);
+	for (size_t i = 0; i < n && !err && !c->found; i++) {
+		if (t[i].kthread || strcmp(t[i].comm, c->comm))
+			continue;
+		c->found = 1;
+		err = lx_threads_of(g, t[i].va, &th, &nth, LX_MAX_TASKS);
+		for (size_t k = 0; k < nth && !err; k++)
+			err = c->set ? lx_freeze_set(g, th[k].va) : lx_freeze_clear(g, th[k].va, &wake);
 	}
+	free(th);
 	free(t);
 	return err;
 }
@@ -231,24 +234,24 @@ int cmd_bench_cycle(struct cli *c, int argc, char **argv)
 		struct json_object *o = introspect_json(&s);
 
 		J_ADD(o, "comm", json_object_new_string(cy.comm));
-		J_ADD(o, "threads", json_object_new_uint64(cy.ntasks));
+		J_ADD(o, "processes", json_object_new_uint64(cy.ntasks));
 		J_ADD(o, "live_direct", series_json(&sd));
 		J_ADD(o, "live_module", series_json(&smod));
 		J_ADD(o, "in_memory", series_json(&sim));
 		J_ADD(o, "ratio_direct_to_memory", json_object_new_double((double)sd.sum / sim.sum));
 		J_ADD(o, "ratio_module_to_memory", json_object_new_double((double)smod.sum / sim.sum));
-		J_ADD(o, "memory_ns_per_thread", json_object_new_double((double)sim.sum / n / cy.ntasks));
+		J_ADD(o, "memory_ns_per_process", json_object_new_double((double)sim.sum / n / cy.ntasks));
 		cli_print_json(o);
 	} else {
 		const struct series *all[] = { &sd, &smod, &sim };
 
-		printf("%zu threads, %d cycles each (find %s, check locks, set or clear its threads' traps):\n",
+		printf("%zu processes, %d cycles each (find %s, check locks, set or clear its threads' traps):\n",
 		       cy.ntasks, n, cy.comm);
 		for (int i = 0; i < 3; i++)
 			printf("  %-20s mean %8.1f us  min %8.1f us  max %8.1f us%s\n", all[i]->name,
 			       all[i]->sum / 1e3 / n, all[i]->min / 1e3, all[i]->max / 1e3,
 			       all[i]->stop ? "  (VM paused: the cycle and the resume)" : "");
-		printf("  pause / in-memory walk: %.2fx with direct reads, %.2fx through the module; in memory %.1f ns per thread\n",
+		printf("  pause / in-memory walk: %.2fx with direct reads, %.2fx through the module; in memory %.1f ns per process\n",
 		       (double)sd.sum / sim.sum, (double)smod.sum / sim.sum, (double)sim.sum / n / cy.ntasks);
 	}
 out:

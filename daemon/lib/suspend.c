@@ -47,6 +47,7 @@ static int matches(const struct gs_sus *a, const struct lx_task *t)
 	}
 	if (a->mode == GS_SUS_LIST || a->cgroup)
 		return 1;             /* (a cgroup is looked at by in_cgroup) */
+	/* a process: its leader's command name or pid; a thread: its own id */
 	if (a->pid < 0)
 		return !strcmp(t->comm, a->target);
 	return a->thread ? t->pid == a->pid : t->tgid == a->pid;
@@ -105,16 +106,52 @@ static int resume_one(struct lx_guest *g, struct gs_sus_done *d)
 	return LX_OK;
 }
 
+/* Every thread is looked at for a list, an exact set or one thread by id. */
+static int by_thread(const struct gs_sus *a)
+{
+	return a->mode == GS_SUS_LIST || a->exact || a->thread;
+}
+
+/* The threads a request looks at: with by_thread every thread; else the
+ * threads of the processes whose leader matches (its pid, its command
+ * name, its cgroup), found on the process list first, so that a cycle reads
+ * the thread lists of its targets only. */
+static int candidates(struct lx_guest *g, struct gs_sus *a, struct lx_task **t, size_t *n)
+{
+	struct lx_task *lead = NULL;
+	size_t nl = 0;
+	int err;
+
+	if (by_thread(a))
+		return lx_threads(g, t, n, LX_MAX_TASKS);
+	err = lx_tasks(g, &lead, &nl, LX_MAX_TASKS);
+	for (size_t i = 0; i < nl && !err; i++) {
+		int in = matches(a, &lead[i]);
+
+		if (in && a->cgroup)
+			in = in_cgroup(g, a, &lead[i]);
+		if (in < 0)
+			err = in;
+		else if (in)
+			err = lx_threads_of(g, lead[i].va, t, n, LX_MAX_TASKS);
+	}
+	free(lead);
+	return err;
+}
+
 int gs_sus_act(struct lx_guest *g, void *arg)
 {
 	struct gs_sus *a = arg;
 	struct lx_task *t = NULL;
 	size_t n = 0;
-	int err = lx_threads(g, &t, &n, LX_MAX_TASKS);
+	int err;
+
+	a->unreadable = 0;
+	err = candidates(g, a, &t, &n);
 
 	free(a->done);
 	a->done = NULL;
-	a->n = a->unreadable = 0;
+	a->n = 0;
 	if (err)
 		goto out;
 	a->done = calloc(n ? n : 1, sizeof(*a->done));
@@ -126,14 +163,9 @@ int gs_sus_act(struct lx_guest *g, void *arg)
 	 * (a->before: gschedd's journal) before any trap is set */
 	for (size_t i = 0; i < n && !err; i++) {
 		struct lx_freeze fr;
-		int in;
 
-		if (!matches(a, &t[i]))
+		if (by_thread(a) && !matches(a, &t[i]))
 			continue;
-		if (a->cgroup && !a->exact && (in = in_cgroup(g, a, &t[i])) <= 0) {
-			err = in;
-			continue;
-		}
 		if (a->mode == GS_SUS_LIST) {
 			err = lx_freeze_read(g, t[i].va, &fr);
 			if (err || !fr.trapped)

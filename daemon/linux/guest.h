@@ -118,6 +118,11 @@ int lx_tasks(struct lx_guest *g, struct lx_task **out, size_t *n, size_t max);
  * first), at most 'max' in all: what a suspend of a whole process acts on.
  * The same locks; LX_EPROFILE if the profile lacks the thread lists. */
 int lx_threads(struct lx_guest *g, struct lx_task **out, size_t *n, size_t max);
+/* The threads of one process (its leader's task_struct at 'leader'; the
+ * leader first), appended to *out (*n of them, grown with realloc; on an
+ * error too, for the caller to free), *n at most 'max'. Within the budget
+ * lx_tasks started: call it under the same pause, after lx_tasks. */
+int lx_threads_of(struct lx_guest *g, uint64_t leader, struct lx_task **out, size_t *n, size_t max);
 /* ps state letter from __state and exit_state (fs/proc/array.c). */
 char lx_state_letter(uint32_t state, uint32_t exit_state);
 

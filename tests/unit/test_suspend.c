@@ -10,7 +10,9 @@
  * not a silent success, and the thread stays suspended); one that is not
  * suspended is not woken. A cgroup path selects the processes of that group
  * and of the groups below it, read from outside; a malformed group (a
- * kernfs cycle) leaves its processes out, counted, and never loops.
+ * kernfs cycle) leaves its processes out, counted, and never loops. A
+ * process is all its threads; a suspend reads the thread lists of the
+ * processes it names only.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -209,6 +211,16 @@ static size_t users_in(struct fx *f, unsigned groups)
 	return n;
 }
 
+/* user processes in those groups */
+static size_t procs_in(struct fx *f, unsigned groups)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < f->s.n; i++)
+		n += !f->s.t[i].kthread && (groups >> (f->s.t[i].pid % SYNTH_NCGROUPS) & 1);
+	return n;
+}
+
 static void suspend_cgroup(struct fx *f, const char *path, int want_err, unsigned groups)
 {
 	struct gs_sus a = { .mode = GS_SUS_SUSPEND };
@@ -274,7 +286,7 @@ static void test_malformed_cgroups_are_left_out_not_followed(void **state)
 	assert_int_equal(gs_sus_target(&a, "/system.slice", 0, err, sizeof(err)), 0);
 	assert_int_equal(gs_sus_act(&f->g, &a), LX_OK);
 	assert_int_equal(a.n, users_in(f, 1u << 1));
-	assert_int_equal(a.unreadable, users_in(f, 1u << 2 | 1u << 3));
+	assert_int_equal(a.unreadable, procs_in(f, 1u << 2 | 1u << 3));
 	gs_sus_free(&a);
 }
 
@@ -322,6 +334,12 @@ static void test_a_process_is_all_its_threads(void **state)
 	assert_int_equal(gs_sus_act(&f->g, &l), LX_EMEM);
 	assert_non_null(strstr(f->g.err, "signal->thread_head"));
 	gs_sus_free(&l);
+	/* a suspend of another process reads its own thread list only */
+	snprintf(pid, sizeof(pid), "%d", f->s.t[pick(f, 'S', 0)].pid);
+	assert_int_equal(gs_sus_target(&a, pid, 0, err, sizeof(err)), 0);
+	assert_int_equal(gs_sus_act(&f->g, &a), LX_OK);
+	assert_int_equal(a.n, 1);
+	gs_sus_free(&a);
 }
 
 int main(void)
