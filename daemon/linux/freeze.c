@@ -12,8 +12,12 @@
  * (A lock the wake-up takes only when it moves the task to another CPU's
  * queue, cfs_rq->removed.lock, is not checked: should a parked vCPU hold
  * it, the call waits until the pause ends, pause_max_ms at most.)
- * The guest's signals still work on a suspended task: SIGKILL kills it, a
- * stop stops it (and a continue leaves it in the trap again).
+ * The guest's signals on a suspended task: SIGKILL kills it; the others,
+ * SIGSTOP included, wait until it is resumed (get_signal() takes the
+ * freezer trap before it dequeues a signal, and a SIGCONT drops a pending
+ * stop), as under the guest's own cgroup freezer. Seen in the lab: SIGSTOP
+ * then SIGCONT to a suspended process, state S throughout, its CPU time
+ * still, and it runs after the resume.
  * Bits from Debian's 6.1 and 6.12 include/linux/sched/jobctl.h and
  * arch/x86/include/asm/thread_info.h (the same on both).
  */

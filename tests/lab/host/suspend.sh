@@ -118,6 +118,14 @@ must suspend "$g" /lab; step cgroup-suspended 4
 expect_trapped "$hog"
 must resume "$g" /lab; step cgroup-resumed 3
 expect_trapped ""
+# the guest's own job control on a suspended process: SIGSTOP waits while
+# it is in the trap, SIGCONT drops that stop, and a resume lets it go on
+must suspend "$g" "$hog"; step signals-suspended 2
+tell stop-hog; sleep 3
+tell cont-hog; step hog-continued 3
+expect_trapped "$hog"
+must resume "$g" "$hog"; step signals-resumed 3
+expect_trapped ""
 step cycles 0
 # cycles: suspend and resume the hog and the counter, back to back
 n=${SUSPEND_CYCLES:-10} t0=$(date +%s%N)

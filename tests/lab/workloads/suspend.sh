@@ -3,7 +3,8 @@
 # kills while gsched holds it suspended. The host script
 # (tests/lab/host/suspend.sh) suspends and resumes them from outside and
 # names each step on this guest's second serial port ("mark NAME" lines are
-# echoed as markers, "kill-victim" kills the victim, "done" ends); meanwhile
+# echoed as markers, "kill-victim" kills the victim, "stop-hog" and
+# "cont-hog" send it SIGSTOP and SIGCONT, "done" ends); meanwhile
 # a sampler prints each one's state, CPU ticks and counter 5 times a second.
 dmesg_at_start=$(dmesg | wc -l)   # the guest's boot has its own warnings
 # the busy ones at nice 19, so that the sampler and the counter get the CPU
@@ -27,8 +28,14 @@ st() { # pid -> S="state utime+stime" from /proc (or "gone 0"); builtins
 }
 # the counter rewrites /tmp/count 20 times a second: a read can find it
 # just truncated (seen: an empty count in a sample, and once in the final
-# one); read until a number
-count() { for _ in 1 2 3 4 5; do read -r n </tmp/count; [ -n "$n" ] && return; sleep 0.01; done; }
+# one), and it stays so when gsched suspends the counter between the
+# truncation and the write (the trap is taken at the open's return: seen
+# once); read until a number, else the last count the counter finished
+last=0
+count() {
+  for _ in 1 2 3 4 5; do read -r n </tmp/count; [ -n "$n" ] && { last=$n; return; }; sleep 0.01; done
+  n=$last
+}
 ( while :; do
     st $hog; h=$S; st $counter; c=$S; st $victim; v=$S; count
     echo "=== sample hog $h counter $c $n victim $v"
@@ -41,6 +48,8 @@ while read -t 600 line <&3; do
     kill-victim)
       echo "=== gsched-lab: mark killing-victim"
       kill -9 $victim; wait $victim; echo "=== gsched-lab: victim killed (wait status $?)" ;;
+    stop-hog) echo "=== gsched-lab: mark stopping-hog"; kill -STOP $hog ;;
+    cont-hog) echo "=== gsched-lab: mark continuing-hog"; kill -CONT $hog ;;
     done) break ;;
   esac
 done
