@@ -45,7 +45,9 @@ static uint64_t task_block(const struct lx_off *o)
 	return m + 8;
 }
 
-#define GET(T, off) (*(const T *)(b + (off)))
+/* A member of the block, by copy: a profile's offsets are not trusted to
+ * be aligned (fuzz_profile's odd offsets made the plain loads misaligned). */
+#define GET(T, off) ({ T v_; memcpy(&v_, b + (off), sizeof(v_)); v_; })
 
 /* Read one task; LX_EBUSY if its pi_lock is held. */
 int lx_read_task(struct lx_guest *g, uint64_t va, struct lx_task *t)
