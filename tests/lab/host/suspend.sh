@@ -61,14 +61,14 @@ expect_trapped() { # want
 
 step run-1 2
 expect_trapped ""
-must suspend "$g" "$hog"; step hog-suspended 5
+must suspend "$g" "$hog"; step hog-suspended 6
 expect_trapped "$hog"
 # a process is all its threads (the hog has three)
 [ "$(hog_threads)" = 3 ] || { say "FAIL: $(hog_threads) of the hog's 3 threads in the trap"; tell done; exit 1; }
 say "all 3 of the hog's threads in the trap"
 must resume "$g" "$hog"; step hog-resumed 3
 expect_trapped ""
-must suspend "$g" "$counter"; step counter-suspended 5
+must suspend "$g" "$counter"; step counter-suspended 6
 must --json resume "$g" "$counter" | tee "$OUT/resume-counter.json"; step counter-resumed 3
 # a second resume finds nothing suspended: the sleeping counter is not
 # woken again
@@ -85,10 +85,10 @@ expect_journaled ""
 # gschedd killed (SIGKILL) while it holds the hog suspended: the hog stays
 # suspended (in the guest and in the journal) until gschedd starts again,
 # which resumes it before it listens
-must suspend "$g" "$hog"; step crash-suspended 5
+must suspend "$g" "$hog"; step crash-suspended 6
 expect_journaled "$hog"
 kill -9 "$gschedd_pid"; wait "$gschedd_pid" 2>/dev/null; gschedd_pid=
-step daemon-killed 4
+step daemon-killed 6
 [ "$(trapped --direct)" = "$hog" ] ||
   { say "FAIL: the hog is not in the trap after gschedd died"; tell done; exit 1; }
 grep -q "\"pid\":$hog," "$journal" || { say "FAIL: the journal lost the hog: $(cat "$journal")"; tell done; exit 1; }
@@ -99,7 +99,7 @@ step daemon-restarted 3
 expect_trapped ""
 expect_journaled ""
 # gschedd stopped (SIGTERM) with two processes suspended: both resumed
-must suspend "$g" "$hog"; must suspend "$g" "$counter"; step term-suspended 5
+must suspend "$g" "$hog"; must suspend "$g" "$counter"; step term-suspended 6
 expect_journaled "$hog $counter"
 step daemon-stopping 0
 kill -TERM "$gschedd_pid"; rc=0; wait "$gschedd_pid" || rc=$?; gschedd_pid=
@@ -114,7 +114,7 @@ grep -q "gschedd is not running" "$OUT/direct-suspend.txt" || { say "FAIL: no wo
 must resume "$g" "$hog" --direct
 start_gschedd
 # by guest cgroup: /lab holds the hog's group /lab/hog, and nothing else
-must suspend "$g" /lab; step cgroup-suspended 4
+must suspend "$g" /lab; step cgroup-suspended 6
 expect_trapped "$hog"
 must resume "$g" /lab; step cgroup-resumed 3
 expect_trapped ""
