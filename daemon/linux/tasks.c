@@ -218,11 +218,15 @@ int lx_tasks(struct lx_guest *g, struct lx_task **out, size_t *n, size_t max)
 	return walk_tasks(g, out, n, max, 0);
 }
 
+static int need_threads(struct lx_guest *g)
+{
+	return lx_need(g, g->off.has_threads, "task_struct.signal/thread_node or signal_struct.thread_head");
+}
+
 int lx_threads_of(struct lx_guest *g, uint64_t leader, struct lx_task **out, size_t *n, size_t max)
 {
 	struct walk w = { .g = g, .v = *out, .n = *n, .cap = *n, .max = max, .threads = 1 };
-	int err = lx_need(g, g->off.has_threads,
-			  "task_struct.signal/thread_node or signal_struct.thread_head");
+	int err = need_threads(g);
 
 	if (!err && w.n >= w.max) {
 		snprintf(g->err, sizeof(g->err), "more than %zu threads", max);
@@ -237,8 +241,7 @@ int lx_threads_of(struct lx_guest *g, uint64_t leader, struct lx_task **out, siz
 
 int lx_threads(struct lx_guest *g, struct lx_task **out, size_t *n, size_t max)
 {
-	int err = lx_need(g, g->off.has_threads,
-			  "task_struct.signal/thread_node or signal_struct.thread_head");
+	int err = need_threads(g);
 
 	return err ? err : walk_tasks(g, out, n, max, 1);
 }
