@@ -315,14 +315,9 @@ long gs_journal_drop_if(struct gs_journal *j, int (*drop)(void *ctx, const struc
 	return (long)(old - w);
 }
 
-struct vm_key {
-	int32_t pid;
-	uint64_t start;
-};
-
 static int of_vm(void *ctx, const struct gs_jrec *r)
 {
-	const struct vm_key *k = ctx;
+	const struct gs_vm_key *k = ctx;
 
 	return r->vm_pid == k->pid && r->vm_start == k->start;
 }
@@ -335,7 +330,7 @@ long gs_journal_drop_dead(struct gs_journal *j, int (*alive)(int32_t pid, uint64
 
 	for (size_t i = 0; i < j->n;) {
 		struct gs_jrec first = j->r[i];
-		struct vm_key k = { first.vm_pid, first.vm_start };
+		struct gs_vm_key k = { first.vm_pid, first.vm_start };
 		long n;
 
 		if (alive(first.vm_pid, first.vm_start)) {

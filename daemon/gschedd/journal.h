@@ -28,6 +28,12 @@ struct gs_jrec {
 	int release;               /* not saved: resume at the next pass */
 };
 
+/* A VM as records name it: its VMM's tgid and start time. */
+struct gs_vm_key {
+	int32_t pid;
+	uint64_t start;
+};
+
 struct gs_journal {
 	char path[PATH_MAX];
 	struct gs_jrec *r;

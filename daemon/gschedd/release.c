@@ -23,20 +23,15 @@ static void note(struct gd *d, const char *msg)
 	}
 }
 
-struct vm_key {
-	int32_t pid;
-	uint64_t start;
-};
-
 static int marked(void *ctx, const struct gs_jrec *r)
 {
-	const struct vm_key *k = ctx;
+	const struct gs_vm_key *k = ctx;
 
 	return r->vm_pid == k->pid && r->vm_start == k->start && r->release;
 }
 
 /* One VM's marked records: resumed or forgotten; 0, or -1 if they stay. */
-static int release_vm(struct gd *d, struct vm_key k)
+static int release_vm(struct gd *d, struct gs_vm_key k)
 {
 	struct gd_vm *v = gd_vm_by_vmm(d, k.pid, k.start);
 	struct gs_sus_exact *ex = calloc(d->j.n + 1, sizeof(*ex));
@@ -128,12 +123,12 @@ void gd_forget_gone(struct gd *d)
 
 size_t gd_release_pass(struct gd *d)
 {
-	struct vm_key *vm = calloc(d->j.n + 1, sizeof(*vm));
+	struct gs_vm_key *vm = calloc(d->j.n + 1, sizeof(*vm));
 	size_t nvm = 0, left = 0;
 
 	/* the VMs with marked records, each once */
 	for (size_t i = 0; vm && i < d->j.n; i++) {
-		struct vm_key k = { d->j.r[i].vm_pid, d->j.r[i].vm_start };
+		struct gs_vm_key k = { d->j.r[i].vm_pid, d->j.r[i].vm_start };
 		size_t m = 0;
 
 		while (m < nvm && (vm[m].pid != k.pid || vm[m].start != k.start))
