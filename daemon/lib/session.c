@@ -61,6 +61,9 @@ static int try_profile(struct gs_session *s, const char *path, char *why, size_t
 	vmi_resume(&s->mem);
 	if (r == LX_OK) {
 		s->prof = p;
+		/* a read may last as long as the module lets a pause last */
+		if (s->vm.vm_id)
+			s->g.walk_ms = gsched_param("pause_max_ms");
 		return 0;
 	}
 	snprintf(why, whylen, "%s", s->g.err);
@@ -192,15 +195,17 @@ int gs_session_run(struct gs_session *s, int (*fn)(struct lx_guest *g, void *arg
 			if (err)
 				return fail(s, "VM %u: pause: %s", s->vm.vm_id, strerror(-err));
 			s->wait_ns = p.wait_ns;
-			s->mem.generation++; /* nothing cached before this pause is of it */
 		}
 		t0 = gs_mono_ns();
+		if (s->vm.vm_id) /* nothing cached before is of this pause; the last
+				  * pause's pages read in at once (counted in the pause) */
+			vmi_mem_paused(&s->mem);
 		r = fn(&s->g, arg);
 		s->result = r;
 		if (s->vm.vm_id) {
 			int err = gsched_resume(s->dev, s->vm.vm_id);
 
-			s->mem.generation++;
+			vmi_mem_resumed(&s->mem);
 			if (gs_mono_ns() - t0 > s->pause_ns)
 				s->pause_ns = gs_mono_ns() - t0;
 			if (err == -ETIMEDOUT && r == LX_OK) {

@@ -4,8 +4,9 @@
  * vCPU registers and pausing of a live VM through /dev/gsched (ABI 1.1),
  * calls made by the guest (ABI 1.2). Reads go straight to the VMM's mapping
  * of guest RAM (process_vm_readv at the slot's hva, ABI 1.3: one system
- * call per read, no page pinned) when this process may read the VMM's
- * memory, else through the module (an ioctl per page); writes always go
+ * call per read, or per batch of pages for the page cache's working set,
+ * no page pinned) when this process may read the VMM's memory, else
+ * through the module (an ioctl per page); writes always go
  * through the module, which refuses them while KVM logs dirty pages.
  * Writes and registers need the VM paused by this same open device; the
  * module resumes it if this process dies.
@@ -19,6 +20,7 @@
 #include "vmi/mem.h"
 
 #define KVM_MAX_SLOTS 64
+#define PAGE_BYTES 4096
 
 struct vmi_kvm {
 	struct gsched *g;
@@ -62,6 +64,52 @@ static int kvm_read(void *ctx, uint64_t pa, void *buf, size_t len)
 	}
 	k->module_reads++;
 	return gsched_mem_rw(k->g, k->vm_id, pa, buf, len, 0);
+}
+
+/* A batch of whole pages from the VMM's mapping: process_vm_readv with
+ * up to IOV_BATCH pages per call. A page it cannot read ends that call's
+ * run; the rest are read by the next call. -ENOTSUP without direct reads. */
+#define IOV_BATCH 512
+static int kvm_readv(void *ctx, const uint64_t *pa, void *const *buf, unsigned int n,
+		     unsigned char *ok)
+{
+	struct vmi_kvm *k = ctx;
+	struct iovec local[IOV_BATCH], remote[IOV_BATCH];
+	unsigned int idx[IOV_BATCH];
+
+	if (!k->pid)
+		return -ENOTSUP;
+	memset(ok, 0, n);
+	for (unsigned int i = 0; i < n && k->pid;) {
+		unsigned int c = 0;
+		ssize_t got;
+
+		for (; i < n && c < IOV_BATCH; i++) {
+			int s = 0;
+
+			while (s < k->nslots && (pa[i] < k->slot[s].gpa || pa[i] - k->slot[s].gpa >= k->slot[s].size))
+				s++;
+			if (s == k->nslots || !k->slot[s].hva || k->slot[s].size - (pa[i] - k->slot[s].gpa) < PAGE_BYTES)
+				continue; /* left to the walk's own read */
+			local[c].iov_base = buf[i];
+			local[c].iov_len = PAGE_BYTES;
+			remote[c].iov_base = (void *)(uintptr_t)(k->slot[s].hva + (pa[i] - k->slot[s].gpa));
+			remote[c].iov_len = PAGE_BYTES;
+			idx[c++] = i;
+		}
+		for (unsigned int done = 0; done < c;) {
+			got = process_vm_readv(k->pid, local + done, c - done, remote + done, c - done, 0);
+			if (got < 0) {
+				if (errno == EPERM || errno == ESRCH || errno == ENOSYS)
+					k->pid = 0;
+				break;
+			}
+			for (ssize_t p = 0; p < got / PAGE_BYTES; p++)
+				ok[idx[done + p]] = 1;
+			done += got / PAGE_BYTES + 1; /* past the page that stopped it */
+		}
+	}
+	return 0;
 }
 
 static int kvm_write(void *ctx, uint64_t pa, const void *buf, size_t len)
@@ -143,6 +191,7 @@ static const struct vmi_mem_ops kvm_ops = {
 	.pause = kvm_pause,
 	.resume = kvm_resume,
 	.call = kvm_call,
+	.readv = kvm_readv,
 	.close = kvm_close,
 };
 

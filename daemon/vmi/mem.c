@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Guest memory interface: NULL-checking wrappers and the buffer backend. */
+/*
+ * Guest memory interface: NULL-checking wrappers, the page cache with its
+ * per-pause working set (read again in batches at the next pause), and the
+ * buffer backend.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +15,37 @@ struct vmi_pcache {
 	unsigned int n;
 	struct pc_slot {
 		uint64_t pfn, generation;
+		uint64_t used;  /* the generation (pause) that last read it */
 		int valid;
 		uint8_t data[PC_PAGE];
 	} *slot;
+	/* pfns the current pause read (ws), and the batch being read in */
+	uint64_t *ws, *batch;
+	void **buf;
+	unsigned char *ok;
+	unsigned int nws;
 };
+
+static void pc_free(struct vmi_pcache *pc)
+{
+	if (!pc)
+		return;
+	free(pc->slot);
+	free(pc->ws);
+	free(pc->batch);
+	free(pc->buf);
+	free(pc->ok);
+	free(pc);
+}
 
 int vmi_mem_cache(struct vmi_mem *m, unsigned int pages)
 {
 	struct vmi_pcache *pc = calloc(1, sizeof(*pc));
 
-	if (!pc || !pages || !(pc->slot = calloc(pages, sizeof(*pc->slot)))) {
-		free(pc);
+	if (!pc || !pages || !(pc->slot = calloc(pages, sizeof(*pc->slot))) ||
+	    !(pc->ws = calloc(pages, sizeof(*pc->ws))) || !(pc->batch = calloc(pages, sizeof(*pc->batch))) ||
+	    !(pc->buf = calloc(pages, sizeof(*pc->buf))) || !(pc->ok = calloc(pages, 1))) {
+		pc_free(pc);
 		return -ENOMEM;
 	}
 	pc->n = pages;
@@ -56,10 +80,20 @@ int vmi_read(struct vmi_mem *m, uint64_t pa, void *buf, size_t len)
 
 		if (s->valid && s->pfn == pfn && s->generation == m->generation) {
 			m->cache_hits++;
+			if (m->paused && s->used != m->generation) {
+				/* read in ahead by this pause, and wanted */
+				m->prefetch_used++;
+				if (m->pc->nws < m->pc->n)
+					m->pc->ws[m->pc->nws++] = pfn;
+			}
+			s->used = m->generation;
 		} else if (backend_read(m, pfn * PC_PAGE, s->data, PC_PAGE) == 0) {
 			s->valid = 1;
 			s->pfn = pfn;
 			s->generation = m->generation;
+			s->used = m->generation;
+			if (m->paused && m->pc->nws < m->pc->n)
+				m->pc->ws[m->pc->nws++] = pfn;
 		} else {
 			/* the page is not whole guest memory: read just the piece */
 			s->valid = 0;
@@ -91,19 +125,70 @@ int vmi_regs(struct vmi_mem *m, unsigned int vcpu, struct vmi_regs *out)
 	return m->ops->regs ? m->ops->regs(m->ctx, vcpu, out) : -ENOTSUP;
 }
 
-int vmi_pause(struct vmi_mem *m)
+/* Read the last pause's working set into the cache, stamped with this
+ * pause's generation; a page the walk then reads is a hit. Two pages of the
+ * set that share a slot: the first is read, the other waits for the walk. */
+static void prefetch(struct vmi_mem *m)
+{
+	struct vmi_pcache *pc = m->pc;
+	unsigned int nb = 0, nws = pc->nws;
+
+	pc->nws = 0; /* this pause's set starts empty */
+	if (!m->ops->readv)
+		return;
+	for (unsigned int i = 0; i < nws; i++) {
+		struct pc_slot *s = slot_of(pc, pc->ws[i]);
+
+		if (s->generation == m->generation)
+			continue; /* taken by an earlier page of the set */
+		s->valid = 0;
+		s->pfn = pc->ws[i];
+		s->generation = m->generation;
+		pc->batch[nb] = pc->ws[i] * PC_PAGE;
+		pc->buf[nb++] = s->data;
+	}
+	if (!nb || m->ops->readv(m->ctx, pc->batch, pc->buf, nb, pc->ok))
+		return;
+	for (unsigned int i = 0; i < nb; i++) {
+		if (!pc->ok[i])
+			continue;
+		slot_of(pc, pc->batch[i] / PC_PAGE)->valid = 1;
+		m->prefetched++;
+	}
+}
+
+void vmi_mem_paused(struct vmi_mem *m)
 {
 	/* pages cached while the guest ran (the banner search) are not read
 	 * again as if they were of the pause */
 	m->generation++;
-	return m->ops->pause ? m->ops->pause(m->ctx) : 0;
+	m->paused = 1;
+	if (m->pc)
+		prefetch(m);
+}
+
+void vmi_mem_resumed(struct vmi_mem *m)
+{
+	m->generation++;
+	m->paused = 0;
+}
+
+int vmi_pause(struct vmi_mem *m)
+{
+	int err = m->ops->pause ? m->ops->pause(m->ctx) : 0;
+
+	if (!err)
+		vmi_mem_paused(m);
+	else
+		m->generation++;
+	return err;
 }
 
 int vmi_resume(struct vmi_mem *m)
 {
 	int err = m->ops->resume ? m->ops->resume(m->ctx) : 0;
 
-	m->generation++;
+	vmi_mem_resumed(m);
 	return err;
 }
 
@@ -116,9 +201,7 @@ void vmi_close(struct vmi_mem *m)
 {
 	if (m->ops && m->ops->close)
 		m->ops->close(m->ctx);
-	if (m->pc)
-		free(m->pc->slot);
-	free(m->pc);
+	pc_free(m->pc);
 	m->pc = NULL;
 	m->ops = NULL;
 	m->ctx = NULL;

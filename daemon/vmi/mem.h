@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * Guest memory behind one small interface (after LibVMI's drivers, with six
- * operations instead of sixty): read and write guest physical memory, vCPU
- * registers, pause and resume. Backends: an in-memory buffer (tests, images
+ * Guest memory behind one small interface (after LibVMI's drivers, with a
+ * handful of operations instead of sixty): read and write guest physical
+ * memory, vCPU registers, pause and resume, guest calls, and optionally a
+ * batch read of whole pages. Backends: an in-memory buffer (tests, images
  * loaded whole), a file (memory images, file.c) and gsched.ko (kvm.c).
  * Everything read through it is untrusted guest data.
  */
@@ -35,6 +36,10 @@ struct vmi_mem_ops {
 	int (*pause)(void *ctx);
 	int (*resume)(void *ctx);
 	int (*call)(void *ctx, struct vmi_call *c); /* needs the VM paused */
+	/* Optional: read n whole pages (pa[i] page-aligned) into buf[i] in
+	 * one go; ok[i] says which were read. 0, or -errno if none could be. */
+	int (*readv)(void *ctx, const uint64_t *pa, void *const *buf, unsigned int n,
+		     unsigned char *ok);
 	void (*close)(void *ctx);
 };
 
@@ -49,7 +54,9 @@ struct vmi_mem {
 	/* RAM ranges [start, end) for scans (memslots; [0, size) otherwise) */
 	struct vmi_range { uint64_t start, end; } ranges[32];
 	int nranges;
+	int paused;          /* between vmi_mem_paused and vmi_mem_resumed */
 	uint64_t backend_reads, cache_hits;
+	uint64_t prefetched, prefetch_used; /* pages, over the whole session */
 };
 
 int vmi_read(struct vmi_mem *m, uint64_t pa, void *buf, size_t len);
@@ -61,8 +68,18 @@ int vmi_call(struct vmi_mem *m, struct vmi_call *c);
 void vmi_close(struct vmi_mem *m);
 
 /* Cache whole guest pages read through 'm' (valid until the next pause or
- * resume); 'pages' slots, direct-mapped on a hash of the pfn. 0 or -ENOMEM. */
+ * resume); 'pages' slots, direct-mapped on a hash of the pfn. 0 or -ENOMEM.
+ * The cache also remembers which pages a pause read (its working set, up to
+ * 'pages' of them): the next pause reads them again first, in batches, where
+ * the backend can (readv), instead of one read per page as the walk meets
+ * them. A scheduling period's walk reads nearly the same pages each time. */
 int vmi_mem_cache(struct vmi_mem *m, unsigned int pages);
+
+/* The VM was paused (by vmi_pause or by the caller): nothing cached before
+ * is of this pause; the last pause's working set is read in now. */
+void vmi_mem_paused(struct vmi_mem *m);
+/* The VM runs again: nothing cached is of it any more. */
+void vmi_mem_resumed(struct vmi_mem *m);
 
 /* In-memory backend over 'buf' (not copied; 'regs' may be NULL). */
 int vmi_mem_buffer(struct vmi_mem *m, void *buf, uint64_t size,
