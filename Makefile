@@ -116,7 +116,7 @@ bench-core: $(BUILD)/bench-core
 
 # One scheduling cycle's pause against the in-memory walk, 300 and 2000
 # guest processes (README, Introspection costs).
-bench-cycle: user profiles
+bench-cycle: user profiles $(BUILD)/tests/sleepers
 	tests/lab/bench-cycle
 
 bench-introspect: $(BUILD)/bench-introspect
@@ -147,6 +147,11 @@ $(BUILD)/tests/nested-guest: tests/lab/nested-guest.c tests/lab/tinyvm.h
 $(BUILD)/tests/threads-hog: tests/lab/threads-hog.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -pthread -o $@ $<
+
+# Sleeping processes for the lab's bench-cycle workload, static too.
+$(BUILD)/tests/sleepers: tests/lab/sleepers.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
 check: unit fuzz bench-introspect profiles lab-check
 
 bench: user

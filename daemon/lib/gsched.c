@@ -234,3 +234,19 @@ int gsched_vcpu_regs(struct gsched *g, unsigned int vm_id, unsigned int index,
 	out->index = index;
 	return ioctl(g->fd, GSCHED_IOC_VCPU_REGS, out) < 0 ? -errno : 0;
 }
+
+unsigned int gsched_param(const char *name)
+{
+	char path[128];
+	unsigned int v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/gsched/parameters/%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%u", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}

@@ -49,5 +49,8 @@ void gsched_vm_name(int pid, char *buf, size_t len);
  * boot): with the pid, names a VMM for good (pids are reused, this pair
  * is not). 0 if there is no such process. */
 unsigned long long gsched_proc_start(int pid);
+/* A numeric parameter of the loaded module (/sys/module/gsched/parameters/
+ * NAME), or 0 when it cannot be read. */
+unsigned int gsched_param(const char *name);
 
 #endif

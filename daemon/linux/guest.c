@@ -8,7 +8,7 @@
 void lx_budget_start(struct lx_guest *g)
 {
 	g->walk_left = LX_WALK_NODES;
-	g->walk_deadline_ns = gs_mono_ns() + LX_WALK_MS * 1000000ULL;
+	g->walk_deadline_ns = gs_mono_ns() + (g->walk_ms ? g->walk_ms : LX_WALK_MS) * 1000000ULL;
 }
 
 int lx_budget_take(struct lx_guest *g, const char *what)
@@ -17,7 +17,7 @@ int lx_budget_take(struct lx_guest *g, const char *what)
 	if (g->walk_left > 0 && (g->walk_left-- % 64 || gs_mono_ns() < g->walk_deadline_ns))
 		return LX_OK;
 	snprintf(g->err, sizeof(g->err), "%s: the read's budget (%d guest structures, %d ms) is spent: guest memory malformed or hostile",
-		 what, LX_WALK_NODES, LX_WALK_MS);
+		 what, LX_WALK_NODES, g->walk_ms ? g->walk_ms : LX_WALK_MS);
 	g->walk_left = 0;
 	return LX_EMEM;
 }

@@ -67,6 +67,9 @@ struct lx_guest {
 	char err[512];             /* what went wrong, for people */
 	long walk_left;            /* nodes left in this read's budget */
 	uint64_t walk_deadline_ns; /* CLOCK_MONOTONIC end of this read's budget */
+	unsigned int walk_ms;      /* its time (0: LX_WALK_MS); a live VM's session
+	                            * sets the module's pause_max_ms, the longest a
+	                            * pause may last */
 };
 
 /* Resolve the profile's offsets; LX_OK or LX_EPROFILE with g->err set. */
@@ -90,7 +93,7 @@ int lx_read(struct lx_guest *g, uint64_t va, void *buf, size_t len);
 /* Guest kernel virtual address -> guest physical (through init_top_pgt). */
 int lx_pa(struct lx_guest *g, uint64_t va, uint64_t *pa);
 const char *lx_strerror(int err);
-/* Start a read's budget (LX_WALK_NODES, LX_WALK_MS); lx_tasks and
+/* Start a read's budget (LX_WALK_NODES, g->walk_ms or LX_WALK_MS); lx_tasks and
  * lx_runqueues start their own. */
 void lx_budget_start(struct lx_guest *g);
 /* Take one node ('what' names it for the error); LX_OK, or LX_EMEM with
