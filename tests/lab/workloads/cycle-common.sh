@@ -13,3 +13,8 @@ while read -t 900 line <&3; do
 done
 exec 3<&-
 kill -9 $hog
+# the sleepers go too, so that the lab's end (every /proc/PID/stat printed
+# on the serial console) is not 2,000 lines long (builtins only: no fork each)
+for d in /proc/[0-9]*; do
+  read -r c <"$d/comm" 2>/dev/null && [ "$c" = sleepers ] && kill -9 "${d#/proc/}" 2>/dev/null
+done
