@@ -2,6 +2,7 @@
 #   make            gsched.ko (kmod/gsched.ko) + userspace programs (build/)
 #   make check      unit tests, then the lab scenarios (tests/lab)
 #   make unit       unit tests only
+#   make soak       the suspend scenarios with 10,000 suspend/resume cycles (lab)
 #   make bench      context-switch benchmark in the lab (bench-eviction: eviction workload;
 #                   bench-cycle: one scheduling cycle's VM pause vs the in-memory walk)
 #   make KDIR=...   build the module against another kernel's build tree
@@ -40,7 +41,7 @@ SESSION_SRC := daemon/lib/gsched.c daemon/lib/vmfind.c daemon/lib/session.c \
 CTL_SRC := daemon/gschedctl.c daemon/cli/table.c daemon/cli/model.c daemon/cli/cmd_vms.c \
 	daemon/cli/cmd_tasks.c daemon/cli/cmd_profile.c daemon/cli/cmd_ps.c \
 	daemon/cli/cmd_runqueue.c daemon/cli/cmd_bench_pause.c daemon/cli/cmd_suspend.c \
-	daemon/cli/cmd_status.c daemon/cli/cmd_bench_cycle.c daemon/cli/introspect.c $(SESSION_SRC) $(PROFILE_SRC)
+	daemon/cli/cmd_status.c daemon/cli/cmd_bench_cycle.c daemon/cli/cmd_soak.c daemon/cli/introspect.c $(SESSION_SRC) $(PROFILE_SRC)
 GSCHEDD_SRC := daemon/gschedd/main.c daemon/gschedd/journal.c daemon/gschedd/control.c \
 	daemon/gschedd/requests.c daemon/gschedd/release.c daemon/gschedd/vms.c \
 	daemon/gschedd/access.c $(SESSION_SRC)
@@ -50,7 +51,7 @@ DWARF_LIBS := $(shell pkg-config --libs libdwarf 2>/dev/null || echo -ldwarf) \
 	$(shell pkg-config --libs libelf zlib 2>/dev/null || echo -lelf -lz)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all module user unit check lab-check lab-full profiles fuzz bench bench-eviction bench-core bench-introspect bench-cycle clean
+.PHONY: all module user unit check lab-check lab-full soak profiles fuzz bench bench-eviction bench-core bench-introspect bench-cycle clean
 all: module user
 
 module:
@@ -131,11 +132,16 @@ profiles: user
 	tests/profile/check-profiles
 
 # The lab builds gsched.ko itself for each kernel it boots.
-lab-check: user profiles $(BUILD)/tests/nested-guest $(BUILD)/tests/threads-hog
+lab-check: user profiles $(BUILD)/tests/nested-guest $(BUILD)/tests/threads-hog $(BUILD)/tests/sleepers $(BUILD)/tests/soakers
 	tests/lab/check-all
 
+# The suspend scenarios on both kernels with a soak of 10,000 cycles
+# (suspend and resume every 10 ms; make check runs 200).
+soak: user profiles $(BUILD)/tests/threads-hog $(BUILD)/tests/sleepers $(BUILD)/tests/soakers
+	SOAK_CYCLES=$${SOAK_CYCLES:-10000} LAB_OUT=$${LAB_OUT:-lab-out/soak} tests/lab/check-all --full --only '^suspend-'
+
 # Every scenario on both kernels (before resolving an issue; not in CI).
-lab-full: user profiles $(BUILD)/tests/nested-guest $(BUILD)/tests/threads-hog
+lab-full: user profiles $(BUILD)/tests/nested-guest $(BUILD)/tests/threads-hog $(BUILD)/tests/sleepers $(BUILD)/tests/soakers
 	tests/lab/check-all --full
 
 # The lab guest's own guest (tests/lab/nested-guest.c), static for its initramfs.
@@ -148,8 +154,13 @@ $(BUILD)/tests/threads-hog: tests/lab/threads-hog.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -pthread -o $@ $<
 
-# Sleeping processes for the lab's bench-cycle workload, static too.
+# Sleeping processes for the lab's bench-cycle and suspend workloads, static too.
 $(BUILD)/tests/sleepers: tests/lab/sleepers.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+# What the lab's soak suspends and resumes (a ping-pong pair, a forker), static too.
+$(BUILD)/tests/soakers: tests/lab/soakers.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $<
 check: unit fuzz bench-introspect profiles lab-check

@@ -20,6 +20,7 @@ static const struct {
 	{ "resume", cmd_resume, false, "resume VM PID|COMM|/CGROUP [--thread] [--direct]  let a suspended guest process go on (a wake-up the guest makes)" },
 	{ "suspended", cmd_suspended, false, "suspended VM|--image FILE [--direct]  guest threads in the freezer trap, with since when and by whom (gschedd's journal)" },
 	{ "status", cmd_status, false, "status              what gschedd holds: suspended threads, VM sessions" },
+	{ "soak", cmd_soak, false, "soak VM PID|COMM|/CGROUP [--cycles N] [--period-ms P]  suspend and resume over and over, one action per period (a lab soak; acts alone; resumes at the end)" },
 	{ "bench-cycle", cmd_bench_cycle, false, "bench-cycle VM COMM [N]  cost of N scheduling cycles (find COMM, check locks, set/clear its trap): live (direct and module reads) vs in memory" },
 	{ "bench-pause", cmd_bench_pause, true, "bench-pause VM [N]  cost of N pause-read-resume cycles of VM" },
 	{ "profile", cmd_profile, false, "profile build VMLINUX [--system-map MAP] [-o FILE] | profile fields PROFILE TYPE  guest kernel profiles (ISF JSON)" },

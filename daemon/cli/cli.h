@@ -26,6 +26,7 @@ int cmd_runqueue(struct cli *c, int argc, char **argv);
 int cmd_suspend(struct cli *c, int argc, char **argv);
 int cmd_resume(struct cli *c, int argc, char **argv);
 int cmd_suspended(struct cli *c, int argc, char **argv);
+int cmd_soak(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
 
 /* Open the device or print why not; returns 0 or an exit status. */

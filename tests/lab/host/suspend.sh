@@ -5,8 +5,10 @@
 # the guest's second serial port so that the guest's own samples can be cut
 # at the steps (check-suspend). Then what must never leave a process
 # suspended: gschedd killed with SIGKILL and started again, gschedd stopped
-# with SIGTERM; and gschedctl on its own (--direct). Fails on the first
-# gschedctl that does.
+# with SIGTERM, gschedd killed and gsched.ko reloaded with 21 processes
+# suspended, a soak (gschedctl soak), the VM shut down (its VMM killed) while gschedd holds a
+# process suspended; and gschedctl on its own (--direct). Fails on the
+# first gschedctl that does.
 set -u
 g=${GUEST_NAMES%% *}
 log=$OUT/guest-0.log
@@ -82,16 +84,34 @@ tell kill-victim; sleep 2
 if ctl resume "$g" "$victim"; then say "FAIL: resumed a process the guest killed"; tell done; exit 1; fi
 # and gschedd forgot it
 expect_journaled ""
-# gschedd killed (SIGKILL) while it holds the hog suspended: the hog stays
-# suspended (in the guest and in the journal) until gschedd starts again,
-# which resumes it before it listens
-must suspend "$g" "$hog"; step crash-suspended 6
-expect_journaled "$hog"
+# gschedd killed (SIGKILL) while it holds 21 processes suspended (the hog
+# and the 20 sleepers of cgroup /many), then gsched.ko unloaded and loaded
+# again: they stay suspended (in the guest and in the journal) until
+# gschedd starts again, which resumes them all before it listens
+many=$(grep -a -o 'gsched-lab: many: [0-9 ]*' "$log" | head -n 1); many=${many#gsched-lab: many: }
+[ "$(echo $many | wc -w)" = 20 ] || { say "FAIL: the guest did not start 20 sleepers in /many: '$many'"; tell done; exit 1; }
+parked=${many%% *} # the one left suspended when the VM shuts down
+must suspend "$g" "$hog"; must suspend "$g" /many; step crash-suspended 6
+held=$(journaled)
+[ "$(echo $held | wc -w)" = 21 ] || { say "FAIL: gschedd's journal holds '$held', not the hog and /many's 20"; tell done; exit 1; }
+say "journal holds 21 processes: $held"
 kill -9 "$gschedd_pid"; wait "$gschedd_pid" 2>/dev/null; gschedd_pid=
-step daemon-killed 6
-[ "$(trapped --direct)" = "$hog" ] ||
-  { say "FAIL: the hog is not in the trap after gschedd died"; tell done; exit 1; }
-grep -q "\"pid\":$hog," "$journal" || { say "FAIL: the journal lost the hog: $(cat "$journal")"; tell done; exit 1; }
+step daemon-killed 3
+in_trap() { # what
+  local got; got=$(trapped --direct)
+  [ "$(echo $got | wc -w)" = 21 ] || { say "FAIL: $1: in the trap '$got', not 21 processes"; tell done; exit 1; }
+  say "$1: 21 processes in the trap"
+}
+in_trap "gschedd killed"
+for p in $hog $many; do
+  grep -q "\"pid\":$p," "$journal" || { say "FAIL: the journal lost $p: $(cat "$journal")"; tell done; exit 1; }
+done
+mode=$(cat /sys/module/gsched/parameters/mode)
+rmmod gsched || { say "FAIL: rmmod gsched with gschedd dead"; tell done; exit 1; }
+insmod "$OUT/.lab/mod/kmod/gsched.ko" "mode=$mode" || { say "FAIL: insmod gsched.ko"; tell done; exit 1; }
+say "gsched.ko unloaded and loaded again (mode=$mode)"
+for _ in $(seq 50); do [ -n "$(ctl vms | awk -v vm="$g" '$3 == vm')" ] && break; sleep 0.2; done
+in_trap "gsched.ko reloaded"
 step daemon-starting 0
 start_gschedd
 say "gschedd restarted ($gschedd_pid)"
@@ -128,7 +148,8 @@ must resume "$g" "$hog"; step signals-resumed 3
 expect_trapped ""
 step cycles 0
 # cycles: suspend and resume the hog and the counter, back to back
-n=${SUSPEND_CYCLES:-10} t0=$(date +%s%N)
+# (4: the soak below cycles far more; this is gschedd's own path)
+n=${SUSPEND_CYCLES:-4} t0=$(date +%s%N)
 for ((i = 1; i <= n; i++)); do
   for op in "suspend $hog" "resume $hog" "suspend $counter" "resume $counter"; do
     ctl ${op% *} "$g" "${op#* }" >/dev/null || { say "FAIL: cycle $i: gschedctl $op $g (status $?)"; tell done; exit 1; }
@@ -138,7 +159,43 @@ say "cycles: $n x 2 suspend/resume pairs in $(( ($(date +%s%N) - t0) / 1000000 )
 expect_trapped ""
 expect_journaled ""
 step cycles-done 2
-kill -TERM "$gschedd_pid"; rc=0; wait "$gschedd_pid" || rc=$?; gschedd_pid=
-[ "$rc" = 0 ] || { say "FAIL: gschedd's exit (status $rc)"; tell done; exit 1; }
+# the soak: a ping-pong pair and a forker (cgroup /soak) suspended and
+# resumed, one action every 10 ms, by gschedctl soak (the library's path,
+# acting alone); then nothing left in the trap, and each went on
+tell soak-start
+for _ in $(seq 100); do grep -aq 'soakers: pingpong' "$log" && break; sleep 0.2; done
+grep -a -o 'soakers: pingpong.*' "$log" | head -n 1 | grep -q forker || { say "FAIL: the guest did not start /soakers"; tell done; exit 1; }
+sleep 2
+soak=${SOAK_CYCLES:-100}
+say "soak: $soak cycles of /soak"
+timeout -k 5 $((120 + soak / 2)) "$GSCHEDCTL" --json soak "$g" /soak --cycles "$soak" --period-ms 10 \
+  >"$OUT/soak.json" 2>"$OUT/soak.txt" || { say "FAIL: gschedctl soak (status $?): $(tail -n 3 "$OUT/soak.txt")"; tell done; exit 1; }
+tail -n 2 "$OUT/soak.txt"
+expect_trapped ""
+tell soak-check
+for _ in $(seq 100); do grep -aq 'soak-progress' "$log" && break; sleep 0.2; done
+grep -a -o 'soak-progress.*' "$log" | head -n 1
+step soak-done 1
+# the VM shut down while gschedd holds a process suspended: once the guest
+# has finished its checks, its QEMU is killed (as virsh destroy does);
+# gschedd forgets the record (its VMM is gone) and ends with nothing to resume
+must suspend "$g" "$parked"; step parked-suspended 3
+expect_trapped "$parked"
+expect_journaled "$parked"
+vmm=$(ctl vms | awk -v vm="$g" '$3 == vm { print $2 }')
+[ -n "$vmm" ] || { say "FAIL: no VMM pid for $g in gschedctl vms"; tell done; exit 1; }
 tell done
+for _ in $(seq 240); do grep -aq '=== gsched-lab: done' "$log" && break; sleep 0.5; done
+grep -aq '=== gsched-lab: done' "$log" || { say "FAIL: the guest never finished"; exit 1; }
+sleep 3 # (the lab sees the guest done before its VMM goes)
+say "shutting $g down: kill -TERM $vmm (its QEMU) with $parked suspended"
+kill -TERM "$vmm"
+for _ in $(seq 100); do kill -0 "$vmm" 2>/dev/null || break; sleep 0.2; done
+kill -0 "$vmm" 2>/dev/null && { say "FAIL: $g's QEMU ($vmm) did not exit"; exit 1; }
+for _ in $(seq 50); do [ -z "$(journaled)" ] && break; sleep 0.2; done
+expect_journaled ""
+grep -q 'is gone: [0-9]* suspended thread(s) forgotten' "$OUT/gschedd.log" || { say "FAIL: gschedd's log does not say it forgot the gone VM's record"; exit 1; }
+[ ! -s "$journal" ] || { say "FAIL: journal not empty after the VM went: $(cat "$journal")"; exit 1; }
+kill -TERM "$gschedd_pid"; rc=0; wait "$gschedd_pid" || rc=$?; gschedd_pid=
+[ "$rc" = 0 ] || { say "FAIL: gschedd's exit (status $rc)"; exit 1; }
 say "ok"

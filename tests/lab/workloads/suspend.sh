@@ -1,10 +1,13 @@
 # Suspend/resume workload (check-suspend): a hog (/threads-hog: three busy
 # threads, in cgroup /lab/hog), a sleeper that counts, and a victim the guest
-# kills while gsched holds it suspended. The host script
+# kills while gsched holds it suspended, 20 sleepers in cgroup /many (one
+# the host leaves suspended when it shuts this VM down), and for the soak
+# a ping-pong pair and a forker (/soakers) in cgroup /soak. The host script
 # (tests/lab/host/suspend.sh) suspends and resumes them from outside and
 # names each step on this guest's second serial port ("mark NAME" lines are
 # echoed as markers, "kill-victim" kills the victim, "stop-hog" and
-# "cont-hog" send it SIGSTOP and SIGCONT, "done" ends); meanwhile
+# "cont-hog" send it SIGSTOP and SIGCONT, "soak-start" starts /soakers,
+# "soak-check" shows they went on and kills them, "done" ends); meanwhile
 # a sampler prints each one's state, CPU ticks and counter 5 times a second.
 dmesg_at_start=$(dmesg | wc -l)   # the guest's boot has its own warnings
 # the busy ones at nice 19, so that the sampler and the counter get the CPU
@@ -18,6 +21,12 @@ for t in /proc/$hog/task/*; do renice -n 19 -p ${t##*/} >/dev/null; done
 # the hog in a cgroup v2 group of its own, below /lab (selected by path)
 mount -t cgroup2 none /sys/fs/cgroup && mkdir -p /sys/fs/cgroup/lab/hog &&
   echo $hog >/sys/fs/cgroup/lab/hog/cgroup.procs
+# 20 sleepers (each awake once a second: little load on the slow lab
+# guest, whose sampler must keep up) in a group of their own, /many: the
+# host suspends them all at once before it kills gschedd
+mkdir -p /sys/fs/cgroup/many &&
+  sh -c 'echo $$ >/sys/fs/cgroup/many/cgroup.procs && exec /sleepers 20 1000' >/dev/null
+echo "=== gsched-lab: many: $(cat /sys/fs/cgroup/many/cgroup.procs | tr '\n' ' ')"
 echo "=== gsched-lab: hog threads: $(ls /proc/$hog/task | tr '\n' ' ')cgroup: $(cat /proc/$hog/cgroup)"
 echo "=== gsched-lab: suspend-pids hog=$hog counter=$counter victim=$victim"
 st() { # pid -> S="state utime+stime" from /proc (or "gone 0"); builtins
@@ -42,7 +51,7 @@ count() {
     sleep 0.2
   done ) & sampler=$!
 exec 3</dev/ttyS1
-while read -t 600 line <&3; do
+while read -t 3600 line <&3; do
   case $line in
     mark\ *) echo "=== gsched-lab: ${line}" ;;
     kill-victim)
@@ -50,6 +59,14 @@ while read -t 600 line <&3; do
       kill -9 $victim; wait $victim; echo "=== gsched-lab: victim killed (wait status $?)" ;;
     stop-hog) echo "=== gsched-lab: mark stopping-hog"; kill -STOP $hog ;;
     cont-hog) echo "=== gsched-lab: mark continuing-hog"; kill -CONT $hog ;;
+    soak-start) # what the soak suspends and resumes, in a group of its own
+      mkdir -p /sys/fs/cgroup/soak
+      sh -c 'echo $$ >/sys/fs/cgroup/soak/cgroup.procs && exec /soakers' | sed 's/^/=== gsched-lab: /' ;;
+    soak-check) # each went on after the soak: its count, 2 s apart
+      read -r p1 </tmp/pingpong.count; read -r f1 </tmp/forks.count; sleep 2
+      read -r p2 </tmp/pingpong.count; read -r f2 </tmp/forks.count
+      echo "=== gsched-lab: soak-progress pingpong $p1 $p2 forks $f1 $f2"
+      kill -9 $(cat /sys/fs/cgroup/soak/cgroup.procs) ;;
     done) break ;;
   esac
 done
