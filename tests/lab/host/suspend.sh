@@ -17,15 +17,25 @@ tell() { echo "$*" >"$GO_0"; }
 # on any exit before the end: gschedd stopped (it resumes what it holds, and
 # gsched.ko can be unloaded), the guest told to finish
 gschedd_pid=
+snap=$(mktemp)
 cleanup() {
+  rm -f "$snap"
   [ -z "$gschedd_pid" ] || { kill -TERM "$gschedd_pid" 2>/dev/null; wait "$gschedd_pid" 2>/dev/null; }
 }
 trap cleanup EXIT
 ctl() { echo "+ gschedctl $*" >&2; timeout -k 5 60 "$GSCHEDCTL" "$@"; }
 must() { ctl "$@" || { say "FAIL: gschedctl $* (status $?)"; tell done; exit 1; }; }
 
+# the first match of an extended regex in the guest's log, whole lines only:
+# the log grows while it is read (seen: 'victim=1' read from a 'victim=186'
+# half written, and the guest's pid 1 suspended in the victim's place)
+guest_line() { # regex
+  head -c "$(wc -c <"$log")" "$log" >"$snap"
+  [ -z "$(tail -c 1 "$snap" | tr -d '\0')" ] || sed -i '$d' "$snap"
+  grep -a -o -E "$1" "$snap" | head -n 1
+}
 for _ in $(seq 120); do
-  pids=$(grep -a -o 'suspend-pids hog=[0-9]* counter=[0-9]* victim=[0-9]*' "$log" | head -n 1)
+  pids=$(guest_line 'suspend-pids hog=[0-9]+ counter=[0-9]+ victim=[0-9]+')
   [ -n "$pids" ] && break
   sleep 0.5
 done
@@ -88,7 +98,7 @@ expect_journaled ""
 # and the 20 sleepers of cgroup /many), then gsched.ko unloaded and loaded
 # again: they stay suspended (in the guest and in the journal) until
 # gschedd starts again, which resumes them all before it listens
-many=$(grep -a -o 'gsched-lab: many: [0-9 ]*' "$log" | head -n 1); many=${many#gsched-lab: many: }
+many=$(guest_line 'gsched-lab: many: [0-9 ]*'); many=${many#gsched-lab: many: }
 [ "$(echo $many | wc -w)" = 20 ] || { say "FAIL: the guest did not start 20 sleepers in /many: '$many'"; tell done; exit 1; }
 parked=${many%% *} # the one left suspended when the VM shuts down
 must suspend "$g" "$hog"; must suspend "$g" /many; step crash-suspended 6
@@ -163,8 +173,8 @@ step cycles-done 2
 # resumed, one action every 10 ms, by gschedctl soak (the library's path,
 # acting alone); then nothing left in the trap, and each went on
 tell soak-start
-for _ in $(seq 100); do grep -aq 'soakers: pingpong' "$log" && break; sleep 0.2; done
-grep -a -o 'soakers: pingpong.*' "$log" | head -n 1 | grep -q forker || { say "FAIL: the guest did not start /soakers"; tell done; exit 1; }
+for _ in $(seq 100); do [ -n "$(guest_line 'soakers: pingpong.*')" ] && break; sleep 0.2; done
+guest_line 'soakers: pingpong.*' | grep -q forker || { say "FAIL: the guest did not start /soakers"; tell done; exit 1; }
 sleep 2
 soak=${SOAK_CYCLES:-100}
 say "soak: $soak cycles of /soak"
@@ -173,8 +183,8 @@ timeout -k 5 $((120 + soak / 2)) "$GSCHEDCTL" --json soak "$g" /soak --cycles "$
 tail -n 2 "$OUT/soak.txt"
 expect_trapped ""
 tell soak-check
-for _ in $(seq 100); do grep -aq 'soak-progress' "$log" && break; sleep 0.2; done
-grep -a -o 'soak-progress.*' "$log" | head -n 1
+for _ in $(seq 100); do [ -n "$(guest_line 'soak-progress.*')" ] && break; sleep 0.2; done
+guest_line 'soak-progress.*'
 step soak-done 1
 # the VM shut down while gschedd holds a process suspended: once the guest
 # has finished its checks, its QEMU is killed (as virsh destroy does);
