@@ -156,6 +156,30 @@ tell cont-hog; step hog-continued 3
 expect_trapped "$hog"
 must resume "$g" "$hog"; step signals-resumed 3
 expect_trapped ""
+# moved by the guest while suspended (to cgroup /lab/moved): the move thaws
+# it, as the guest's cgroup freezer does with a frozen task moved to a group
+# that is not freezing (cgroup_freeze_task); gschedd notices ('suspended'
+# forgets its records) and its resume wakes nothing. Then moved back.
+must suspend "$g" "$hog"; step move-suspended 2
+asleep=0
+for _ in $(seq 50); do
+  asleep=$(ctl suspended "$g" 2>/dev/null | awk -v p="$hog" 'NR > 1 && $2 == p && $3 == "S"' | wc -l)
+  [ "$asleep" = 3 ] && break
+  sleep 0.2
+done
+[ "$asleep" = 3 ] || { say "FAIL: $asleep of the hog's 3 threads asleep in the trap"; tell done; exit 1; }
+say "all 3 of the hog's threads asleep in the trap"
+tell move-hog; sleep 3
+expect_trapped ""
+expect_journaled ""
+grep -q "pid $hog (.*) is no longer suspended in the guest: forgotten" "$OUT/gschedd.log" ||
+  { say "FAIL: gschedd did not log that it forgot the moved hog"; tell done; exit 1; }
+must --json resume "$g" "$hog" >"$OUT/resume-moved.json"
+if grep -q '"woken":true' "$OUT/resume-moved.json"; then
+  say "FAIL: the resume woke the hog the guest's move had woken: $(tr -d ' \n' <"$OUT/resume-moved.json")"; tell done; exit 1
+fi
+say "moved by the guest: out of the trap, forgotten by gschedd, its resume woke nothing"
+tell unmove-hog; step hog-moved-back 2
 step cycles 0
 # cycles: suspend and resume the hog and the counter, back to back
 # (4: the soak below cycles far more; this is gschedd's own path)
@@ -183,7 +207,7 @@ timeout -k 5 $((120 + soak / 2)) "$GSCHEDCTL" --json soak "$g" /soak --cycles "$
 tail -n 2 "$OUT/soak.txt"
 expect_trapped ""
 tell soak-check
-for _ in $(seq 100); do [ -n "$(guest_line 'soak-progress.*')" ] && break; sleep 0.2; done
+for _ in $(seq 200); do [ -n "$(guest_line 'soak-progress.*')" ] && break; sleep 0.2; done
 guest_line 'soak-progress.*'
 step soak-done 1
 # the VM shut down while gschedd holds a process suspended: once the guest

@@ -6,7 +6,8 @@
 # (tests/lab/host/suspend.sh) suspends and resumes them from outside and
 # names each step on this guest's second serial port ("mark NAME" lines are
 # echoed as markers, "kill-victim" kills the victim, "stop-hog" and
-# "cont-hog" send it SIGSTOP and SIGCONT, "soak-start" starts /soakers,
+# "cont-hog" send it SIGSTOP and SIGCONT, "move-hog" and "unmove-hog" move
+# it to cgroup /lab/moved and back, "soak-start" starts /soakers,
 # "soak-check" shows they went on and kills them, "done" ends); meanwhile
 # a sampler prints each one's state, CPU ticks and counter 5 times a second.
 dmesg_at_start=$(dmesg | wc -l)   # the guest's boot has its own warnings
@@ -59,13 +60,25 @@ while read -t 3600 line <&3; do
       kill -9 $victim; wait $victim; echo "=== gsched-lab: victim killed (wait status $?)" ;;
     stop-hog) echo "=== gsched-lab: mark stopping-hog"; kill -STOP $hog ;;
     cont-hog) echo "=== gsched-lab: mark continuing-hog"; kill -CONT $hog ;;
+    move-hog) # all its threads to another group (below /lab too), and back
+      echo "=== gsched-lab: mark moving-hog"; mkdir -p /sys/fs/cgroup/lab/moved
+      echo $hog >/sys/fs/cgroup/lab/moved/cgroup.procs
+      echo "=== gsched-lab: mark hog-moved"; echo "=== gsched-lab: hog moved: $(cat /proc/$hog/cgroup)" ;;
+    unmove-hog) echo $hog >/sys/fs/cgroup/lab/hog/cgroup.procs
+      echo "=== gsched-lab: hog moved back: $(cat /proc/$hog/cgroup)" ;;
     soak-start) # what the soak suspends and resumes, in a group of its own
       mkdir -p /sys/fs/cgroup/soak
       sh -c 'echo $$ >/sys/fs/cgroup/soak/cgroup.procs && exec /soakers' | sed 's/^/=== gsched-lab: /' ;;
-    soak-check) # each went on after the soak: its count, 2 s apart
-      read -r p1 </tmp/pingpong.count; read -r f1 </tmp/forks.count; sleep 2
-      read -r p2 </tmp/pingpong.count; read -r f2 </tmp/forks.count
-      echo "=== gsched-lab: soak-progress pingpong $p1 $p2 forks $f1 $f2"
+    soak-check) # each went on after the soak: their counts read until both
+      # moved, up to 30 s (at nice 19 beside the hog's three busy threads
+      # on one vCPU the forker once forked nothing in 2 s after the soak)
+      read -r p1 </tmp/pingpong.count; read -r f1 </tmp/forks.count; w=0
+      while [ $w -lt 150 ]; do
+        sleep 0.2; w=$((w + 1))
+        read -r p2 </tmp/pingpong.count; read -r f2 </tmp/forks.count
+        [ "$p2" -gt "$p1" ] 2>/dev/null && [ "$f2" -gt "$f1" ] 2>/dev/null && break
+      done
+      echo "=== gsched-lab: soak-progress pingpong $p1 $p2 forks $f1 $f2 after $((w * 200)) ms"
       kill -9 $(cat /sys/fs/cgroup/soak/cgroup.procs) ;;
     done) break ;;
   esac
