@@ -40,6 +40,7 @@ struct lx_off {
 	uint64_t t_state, t_exit_state, t_flags, t_pid, t_tgid, t_comm, t_tasks,
 		 t_mm, t_on_rq, t_on_cpu, t_cpu, t_prio, t_static_prio, t_policy,
 		 t_se, t_pi_lock, t_utime, t_stime;
+	uint64_t t_start_time;     /* optional (has_start): lib/owners.h */
 	uint64_t t_jobctl, t_sighand, t_ti_flags, sh_siglock; /* freeze.c */
 	uint64_t t_cgroups, cs_dfl_cgrp, cg_kn, kn_name, kn_parent; /* cgroup.c */
 	uint64_t t_signal, t_thread_node, sig_thread_head; /* lx_threads */
@@ -49,7 +50,7 @@ struct lx_off {
 	uint64_t cfs_nr_running, cfs_h_nr, cfs_root, cfs_curr, cfs_min_vruntime;
 	uint64_t rq_lock, rq_nr_running, rq_curr, rq_idle, rq_cfs, rq_rt_nr,
 		 rq_cpu, rq_nr_switches;
-	int has_deadline, has_min_vruntime, has_freeze, has_cgroup, has_threads;
+	int has_deadline, has_min_vruntime, has_start, has_freeze, has_cgroup, has_threads;
 };
 
 struct lx_guest {
@@ -112,6 +113,7 @@ struct lx_task {
 	int kthread;
 	uint64_t sum_exec_ns;      /* the guest's own se.sum_exec_runtime */
 	uint64_t utime_ns, stime_ns;
+	uint64_t start_ns;         /* start_time: ns since the guest booted (0: the profile lacks it) */
 };
 
 /* Thread-group leaders on init_task's list (what the guest's ps shows),

@@ -44,6 +44,7 @@ static const struct need needs[] = {
 	{ "task_struct", "pi_lock", O(t_pi_lock), 4, 0 },
 	{ "task_struct", "utime", O(t_utime), 8, 0 },
 	{ "task_struct", "stime", O(t_stime), 8, 0 },
+	{ "task_struct", "start_time", O(t_start_time), 8, 1 },
 	{ "task_struct", "jobctl", O(t_jobctl), 8, 1 },
 	{ "task_struct", "sighand", O(t_sighand), 8, 1 },
 	{ "task_struct", "thread_info.flags", O(t_ti_flags), 8, 1 },
@@ -110,6 +111,8 @@ int lx_offsets(struct lx_guest *g)
 		}
 		if (n->field == O(se_deadline))
 			g->off.has_deadline = found;
+		if (n->field == O(t_start_time))
+			g->off.has_start = found;
 		if (n->field == O(cfs_min_vruntime))
 			g->off.has_min_vruntime = found;
 		if (n->field == O(t_jobctl) || n->field == O(t_sighand) ||

@@ -37,7 +37,7 @@ static uint64_t task_block(const struct lx_off *o)
 	const uint64_t f[] = { o->t_state, o->t_exit_state, o->t_flags, o->t_pid, o->t_tgid,
 			       o->t_comm + 8, o->t_mm, o->t_on_rq, o->t_on_cpu, o->t_cpu,
 			       o->t_prio, o->t_static_prio, o->t_policy, o->t_pi_lock,
-			       o->t_utime, o->t_stime, o->t_se + o->se_sum_exec };
+			       o->t_utime, o->t_stime, o->t_se + o->se_sum_exec, o->t_start_time };
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (f[i] > m)
@@ -91,6 +91,7 @@ int lx_read_task(struct lx_guest *g, uint64_t va, struct lx_task *t)
 	t->utime_ns = GET(uint64_t, o->t_utime);
 	t->stime_ns = GET(uint64_t, o->t_stime);
 	t->sum_exec_ns = GET(uint64_t, o->t_se + o->se_sum_exec);
+	t->start_ns = o->has_start ? GET(uint64_t, o->t_start_time) : 0;
 	t->kthread = !!(t->flags & PF_KTHREAD);
 	if (t->mm && !t->kthread) {
 		uint64_t pa;
