@@ -37,14 +37,15 @@ PROFILE_SRC := daemon/profile/want.c daemon/profile/isfgen.c daemon/profile/elfs
 # a guest session (profile search, pause-and-retry), suspend/resume, the
 # control socket's protocol.
 SESSION_SRC := daemon/lib/gsched.c daemon/lib/vmfind.c daemon/lib/session.c \
-	daemon/lib/suspend.c daemon/lib/ctl.c daemon/vmi/kvm.c $(GUEST_SRC)
+	daemon/lib/suspend.c daemon/lib/ctl.c daemon/lib/owners.c daemon/lib/owners_json.c \
+	daemon/vmi/kvm.c $(GUEST_SRC)
 CTL_SRC := daemon/gschedctl.c daemon/cli/table.c daemon/cli/model.c daemon/cli/cmd_vms.c \
 	daemon/cli/cmd_tasks.c daemon/cli/cmd_profile.c daemon/cli/cmd_ps.c \
 	daemon/cli/cmd_runqueue.c daemon/cli/cmd_bench_pause.c daemon/cli/cmd_suspend.c \
 	daemon/cli/cmd_status.c daemon/cli/cmd_bench_cycle.c daemon/cli/cmd_soak.c daemon/cli/introspect.c $(SESSION_SRC) $(PROFILE_SRC)
 GSCHEDD_SRC := daemon/gschedd/main.c daemon/gschedd/journal.c daemon/gschedd/control.c \
 	daemon/gschedd/requests.c daemon/gschedd/release.c daemon/gschedd/vms.c \
-	daemon/gschedd/access.c $(SESSION_SRC)
+	daemon/gschedd/access.c daemon/gschedd/observe.c $(SESSION_SRC)
 # libdwarf has a .pc file from 0.5 on (Debian trixie); bookworm's 20210528 has none.
 DWARF_CFLAGS := $(shell pkg-config --cflags libdwarf 2>/dev/null || echo -I/usr/include/libdwarf)
 DWARF_LIBS := $(shell pkg-config --libs libdwarf 2>/dev/null || echo -ldwarf) \

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Who may ask gschedd what (gschedd.h): changing guests (suspend, resume)
- * is root's; reading (suspended, status) also the readers group's. */
+ * is root's; reading (suspended, status, owners) also the readers group's. */
 #include <string.h>
 #include "gschedd/gschedd.h"
 

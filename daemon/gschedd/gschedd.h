@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <json-c/json.h>
 #include "lib/gsched.h"
+#include "lib/owners.h"
 #include "lib/session.h"
 #include "gschedd/journal.h"
 
@@ -24,18 +25,24 @@ struct gd_vm {
 	struct gs_session s;
 	int open;                  /* s attached to a profile */
 	int seen;                  /* still in the module's list (vms_refresh) */
+	struct gs_owners own;      /* who owned which root (observe.c) */
+	struct lx_task *procs;     /* the last observation's processes */
+	size_t nprocs;
+	unsigned long long next_obs_ns;
+	unsigned open_failed, obs_failed;
 };
 
 struct gd {
 	struct gsched dev;
 	struct gs_journal j;
 	const char *profiles;      /* --profiles (NULL: the usual places) */
-	gid_t readers;             /* may read (suspended, status); (gid_t)-1: root only */
+	gid_t readers;             /* may read (suspended, status, owners); (gid_t)-1: root only */
+	unsigned observe_ms;       /* --observe-ms: each VM's process list read this often (0: never) */
 	struct gd_vm **vms;
 	size_t nvms;
 	int listen_fd;
 	uint64_t started;          /* wall-clock seconds */
-	unsigned long long requests, suspends, resumes, released, forgotten;
+	unsigned long long requests, suspends, resumes, released, forgotten, observations;
 	char last_release_err[1100];
 };
 
@@ -49,6 +56,10 @@ int gd_vm_open(struct gd *d, struct gd_vm *v, char *err, size_t errlen);
 /* Re-read the module's VM list: sessions of VMs gone are closed. 0 or -errno. */
 int gd_vms_refresh(struct gd *d);
 void gd_vms_free(struct gd *d);
+
+/* observe.c: observe the VMs whose period is due (their sessions opened
+ * as they appear); called every housekeeping pass. */
+void gd_observe_pass(struct gd *d);
 
 /* requests.c: the reply to one request from a peer (uid, pid) that
  * control.c let through. */

@@ -49,12 +49,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gschedd [--socket PATH] [--state-dir DIR] [--profiles DIR] [--group NAME]\n"
+		"               [--observe-ms MS]\n"
 		"  --socket PATH     control socket (default $GSCHED_SOCKET or %s)\n"
 		"  --state-dir DIR   where the journal of suspensions lives (default %s)\n"
 		"  --profiles DIR    guest kernel profiles (default: $GSCHED_PROFILES,\n"
 		"                    /etc/gsched/profiles, /usr/share/gsched/profiles)\n"
 		"  --group NAME      may read (suspended, status); default: group 'gsched' if it\n"
 		"                    exists, else root only. Suspend and resume are root's.\n"
+		"  --observe-ms MS   read each VM's process list this often, for the history of\n"
+		"                    which process owned which address space (default 1000; 0: never)\n"
 		"Stops on SIGTERM or SIGINT after resuming every guest process it suspended.\n",
 		GS_CTL_SOCKET, STATE_DIR);
 }
@@ -84,6 +87,7 @@ static int serve(struct gd *d, int sfd)
 			gd_control_serve(d);
 		gd_forget_gone(d);
 		gd_release_pass(d);
+		gd_observe_pass(d);
 	}
 }
 
@@ -94,12 +98,15 @@ int main(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, 'd' },
 		{ "profiles", required_argument, NULL, 'p' },
 		{ "group", required_argument, NULL, 'g' },
+		{ "observe-ms", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *sock = gs_ctl_path(), *state = STATE_DIR, *group = NULL, *why = NULL;
 	char err[1024], path[4096];
-	struct gd d = { .readers = (gid_t)-1, .listen_fd = -1 };
+	struct gd d = { .readers = (gid_t)-1, .listen_fd = -1, .observe_ms = 1000 };
+	char *end;
+	unsigned long ms;
 	struct group *gr;
 	sigset_t set;
 	int o, sfd, ret;
@@ -112,6 +119,14 @@ int main(int argc, char **argv)
 		case 'd': state = optarg; break;
 		case 'p': d.profiles = optarg; break;
 		case 'g': group = optarg; break;
+		case 'o':
+			ms = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || ms > 3600000) {
+				fprintf(stderr, "gschedd: --observe-ms '%s': a number of milliseconds, 0 to 3600000\n", optarg);
+				return 2;
+			}
+			d.observe_ms = (unsigned)ms;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* The requests gschedd serves on its control socket (lib/ctl.h): suspend and
  * resume (journaled), suspended (what the guest has in the trap, with since
- * when and by whom), status. */
+ * when and by whom), status, owners (a VM's history of root owners). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "gschedd/gschedd.h"
+#include "lib/owners_json.h"
 #include "lib/suspend.h"
 
 struct before_ctx {
@@ -267,6 +268,25 @@ static struct json_object *do_suspended(struct gd *d, struct json_object *req)
 	return reply;
 }
 
+/* The VM's history of root owners (observe.c), for gschedctl ps. */
+static struct json_object *do_owners(struct gd *d, struct json_object *req)
+{
+	const char *vm = str_arg(req, "vm");
+	struct json_object *o;
+	char err[1024];
+	struct gd_vm *v;
+
+	if (!vm)
+		return error("request needs \"vm\" (a string)", 0);
+	if (gd_vm_find(d, vm, &v, err, sizeof(err)))
+		return error(err, 0);
+	o = gs_owners_json(&v->own);
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	json_object_object_add(o, "vm", vm_json(v));
+	json_object_object_add(o, "observe_ms", json_object_new_int64(d->observe_ms));
+	return o;
+}
+
 static struct json_object *do_status(struct gd *d)
 {
 	struct json_object *o = json_object_new_object(), *recs = json_object_new_array(),
@@ -302,6 +322,7 @@ static struct json_object *do_status(struct gd *d)
 	json_object_object_add(c, "resumed_threads", json_object_new_uint64(d->resumes));
 	json_object_object_add(c, "released_threads", json_object_new_uint64(d->released));
 	json_object_object_add(c, "forgotten_threads", json_object_new_uint64(d->forgotten));
+	json_object_object_add(c, "observations", json_object_new_uint64(d->observations));
 	json_object_object_add(o, "counters", c);
 	return o;
 }
@@ -319,5 +340,7 @@ struct json_object *gd_request(struct gd *d, struct json_object *req, uid_t uid,
 		return do_suspended(d, req);
 	if (!strcmp(cmd, "status"))
 		return do_status(d);
-	return error("unknown \"cmd\" (suspend, resume, suspended, status)", 0);
+	if (!strcmp(cmd, "owners"))
+		return do_owners(d, req);
+	return error("unknown \"cmd\" (suspend, resume, suspended, status, owners)", 0);
 }

@@ -3,7 +3,8 @@
  * gschedd's control socket as its clients see it: one JSON object per line
  * over a unix stream socket, one request and one reply per connection.
  * Requests: {"cmd": "suspend"|"resume", "vm": VM, "target": PID|COMM,
- * "thread": bool}, {"cmd": "suspended", "vm": VM}, {"cmd": "status"}.
+ * "thread": bool}, {"cmd": "suspended", "vm": VM}, {"cmd": "status"},
+ * {"cmd": "owners", "vm": VM} (lib/owners_json.h).
  * Replies: {"ok": true, ...} or {"ok": false, "error": "...", "busy": bool}.
  */
 #ifndef GSCHED_LIB_CTL_H

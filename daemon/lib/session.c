@@ -184,7 +184,7 @@ int gs_session_run(struct gs_session *s, int (*fn)(struct lx_guest *g, void *arg
 	for (s->tries = 0; s->tries < MAX_TRIES && r == LX_EBUSY; s->tries++) {
 		unsigned long long t0;
 
-		if (s->tries && (gs_mono_ns() >= until || !s->vm.vm_id))
+		if (s->tries && (gs_mono_ns() >= until || !s->vm.vm_id || s->one_try))
 			break; /* (an image does not change: one try) */
 		if (s->tries)
 			usleep(s->tries < BACKOFF_MAX_US / 2000 ? 2000 * s->tries : BACKOFF_MAX_US);
@@ -192,6 +192,15 @@ int gs_session_run(struct gs_session *s, int (*fn)(struct lx_guest *g, void *arg
 			struct gsched_pause p;
 			int err = gsched_pause(s->dev, s->vm.vm_id, 1000, &p);
 
+			if (err == -EBUSY) {
+				/* another gsched user (gschedd's observation, a
+				 * gschedctl --direct) has the VM paused: its turn
+				 * ends within the module's pause_max_ms */
+				snprintf(s->g.err, sizeof(s->g.err), "VM %u is paused by another gsched user",
+					 s->vm.vm_id);
+				r = s->result = LX_EBUSY;
+				continue;
+			}
 			if (err)
 				return fail(s, "VM %u: pause: %s", s->vm.vm_id, strerror(-err));
 			s->wait_ns = p.wait_ns;

@@ -24,6 +24,8 @@ struct gs_session {
 	unsigned long long pause_ns; /* longest pause among the tries */
 	unsigned long long wait_ns;  /* time to stop the vCPUs (last try) */
 	int busy;                   /* the last run gave up on a held guest lock */
+	int one_try;                /* set by the caller: a busy guest is not retried
+				     * (a periodic read waits for its next period) */
 	int result;                 /* what fn returned last (enum lx_err) */
 	char err[1024];             /* why the last call failed, for people */
 };

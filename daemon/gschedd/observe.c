@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* gschedd's periodic observation of every VM gsched.ko tracks (gschedd.h):
+ * its session opened as the VM appears, its process list read under one
+ * short pause (one try: a guest holding a lock waits for the next period)
+ * with the module's per-root times just after, into the VM's history of
+ * root owners (lib/owners.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "gschedd/gschedd.h"
+#include "lib/clock.h"
+
+static int read_procs(struct lx_guest *g, void *arg)
+{
+	struct gd_vm *v = arg;
+
+	free(v->procs);
+	v->procs = NULL;
+	v->nprocs = 0;
+	return lx_tasks(g, &v->procs, &v->nprocs, LX_MAX_TASKS);
+}
+
+static void observe(struct gd *d, struct gd_vm *v)
+{
+	struct gsched_task_info *ti = NULL;
+	struct gs_own_proc *p;
+	size_t nti = 0;
+	int r;
+
+	v->s.one_try = 1;
+	r = gs_session_run(&v->s, read_procs, v);
+	v->s.one_try = 0;
+	if (r) {
+		v->obs_failed++;
+		if (!v->s.busy && v->obs_failed == 1)
+			gd_log(4, "VM %s: observing: %s (retrying every period, logged once)", v->name, v->s.err);
+		return;
+	}
+	if (gsched_list_tasks(&d->dev, v->info.vm_id, &ti, &nti, NULL))
+		return;
+	p = calloc(v->nprocs + 1, sizeof(*p));
+	if (p) {
+		gs_own_procs(v->procs, v->nprocs, p);
+		if (!gs_owners_observe(&v->own, p, v->nprocs, ti, nti))
+			d->observations++;
+	}
+	v->obs_failed = 0;
+	free(p);
+	free(ti);
+}
+
+void gd_observe_pass(struct gd *d)
+{
+	unsigned long long now = gs_mono_ns();
+	char err[1200];
+
+	if (!d->observe_ms || gd_vms_refresh(d))
+		return;
+	for (size_t i = 0; i < d->nvms; i++) {
+		struct gd_vm *v = d->vms[i];
+
+		if (now < v->next_obs_ns)
+			continue;
+		v->next_obs_ns = now + d->observe_ms * 1000000ULL;
+		if (!v->open) {
+			if (gd_vm_open(d, v, err, sizeof(err))) {
+				if (!v->open_failed++)
+					gd_log(4, "%s (not observed; retrying every period, logged once)", err);
+				continue;
+			}
+			gd_log(6, "VM %s (VMM pid %d): observing every %u ms, kernel %s", v->name,
+			       v->info.pid, d->observe_ms, v->s.g.banner);
+		}
+		observe(d, v);
+	}
+}
