@@ -67,7 +67,7 @@ void gd_observe_pass(struct gd *d)
 					gd_log(4, "%s (not observed; retrying every period, logged once)", err);
 				continue;
 			}
-			gd_log(6, "VM %s (VMM pid %d): observing every %u ms, kernel %s", v->name,
+			gd_log(6, "VM %s (VMM pid %d): observing every %u ms, kernel %.40s", v->name,
 			       v->info.pid, d->observe_ms, v->s.g.banner);
 		}
 		observe(d, v);

@@ -8,7 +8,9 @@
 # echoed as markers, "kill-victim" kills the victim, "stop-hog" and
 # "cont-hog" send it SIGSTOP and SIGCONT, "move-hog" and "unmove-hog" move
 # it to cgroup /lab/moved and back, "soak-start" starts /soakers,
-# "soak-check" shows they went on and kills them, "done" ends); meanwhile
+# "soak-check" shows they went on and kills them, "burn-start" starts a
+# busy burner, "burn-stop" kills it and forks 20 sleepers, one of which
+# likely gets its page-table root, "done" ends); meanwhile
 # a sampler prints each one's state, CPU ticks and counter 5 times a second.
 dmesg_at_start=$(dmesg | wc -l)   # the guest's boot has its own warnings
 # the busy ones at nice 19, so that the sampler and the counter get the CPU
@@ -66,6 +68,10 @@ while read -t 3600 line <&3; do
       echo "=== gsched-lab: mark hog-moved"; echo "=== gsched-lab: hog moved: $(cat /proc/$hog/cgroup)" ;;
     unmove-hog) echo $hog >/sys/fs/cgroup/lab/hog/cgroup.procs
       echo "=== gsched-lab: hog moved back: $(cat /proc/$hog/cgroup)" ;;
+    burn-start) # gschedd's history of root owners: a busy process (up to 120 s)...
+      /sleepers --burn 120000 20 & reuse=$! ;;
+    burn-stop) # ...killed, and 20 sleepers forked right after it, one likely on its root
+      kill "$(cat /tmp/burner.pid)"; wait $reuse; echo "=== gsched-lab: reuse-ready" ;;
     soak-start) # what the soak suspends and resumes, in a group of its own
       mkdir -p /sys/fs/cgroup/soak
       sh -c 'echo $$ >/sys/fs/cgroup/soak/cgroup.procs && exec /soakers' | sed 's/^/=== gsched-lab: /' ;;
