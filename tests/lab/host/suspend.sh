@@ -48,9 +48,10 @@ export GSCHED_SOCKET=/run/gsched/gschedd.sock
 # gschedd reads the VM's process list every second (--observe-ms) only for
 # the root-reuse step; then it is restarted with --observe-ms 0: each
 # observation is a pause of the guest, and each pause one more chance for
-# the emulator's nested-SVM faults (README; on 2026-12-07 a 6.12 guest
+# the emulator's nested-SVM faults (README: on 2026-12-07 a 6.12 guest
 # panicked in its page-fault entry 2 minutes into a run observed every
-# second throughout, cause not established)
+# second throughout; a 6.1 guest the same way in accuracy-sampling, where
+# nothing paused it)
 observe=1000
 start_gschedd() {
   "$GSCHEDD" --state-dir "$state" --observe-ms "$observe" >>"$OUT/gschedd.log" 2>&1 & gschedd_pid=$!
