@@ -50,10 +50,11 @@ struct gs_owners {
 	uint64_t observations;
 };
 
-/* Whether the guest's processes look like a kernel with page-table
- * isolation: with PTI every mm->pgd is 8 KiB aligned and the CPU also runs
- * on its user half, pgd + 4 KiB; without it (AMD CPUs) a pgd is any 4 KiB
- * page, and pgd + 4 KiB may be another process's root. */
+/* Whether the guest's processes look like a kernel built with page-table
+ * isolation: then every mm->pgd is 8 KiB (even with PTI off at run time)
+ * and, with PTI on, the CPU also runs on its user half, pgd + 4 KiB;
+ * built without it, a pgd is any 4 KiB page, and pgd + 4 KiB may be
+ * another process's root. */
 int gs_own_pti(const struct gs_own_proc *p, size_t np);
 /* The host time of 'root' in the module's table, with its user half
  * (root | 0x1000) if 'pti'; 0 if the module has neither. */
