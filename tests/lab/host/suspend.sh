@@ -191,7 +191,7 @@ expect_trapped ""
 # it, as the guest's cgroup freezer does with a frozen task moved to a group
 # that is not freezing (cgroup_freeze_task); gschedd notices ('suspended'
 # forgets its records) and its resume wakes nothing. Then moved back.
-must suspend "$g" "$hog"; step move-suspended 2
+must suspend "$g" "$hog"; step move-suspended 4
 asleep=0
 for _ in $(seq 50); do
   asleep=$(ctl suspended "$g" 2>/dev/null | awk -v p="$hog" 'NR > 1 && $2 == p && $3 == "S"' | wc -l)
