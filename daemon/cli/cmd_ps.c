@@ -77,10 +77,7 @@ static void host_times(const struct lx_task *t, size_t n, const struct gsched_ta
 	gs_own_procs(t, n, p);
 	pti = gs_own_pti(p, n);
 	for (size_t i = 0; i < n; i++) {
-		root_ns[i] = gs_own_root_ns(ti, nti, p[i].root, pti);
-		found[i] = 0;
-		for (size_t k = 0; p[i].root && k < nti && !found[i]; k++)
-			found[i] = ti[k].root == p[i].root || (pti && ti[k].root == (p[i].root | 0x1000));
+		root_ns[i] = gs_own_root_ns(ti, nti, p[i].root, pti, &found[i]);
 		ns[i] = gs_owners_cpu(h, &p[i], root_ns[i], &basis[i]);
 	}
 	free(p);

@@ -16,13 +16,19 @@ int gs_own_pti(const struct gs_own_proc *p, size_t np)
 	return 1;
 }
 
-uint64_t gs_own_root_ns(const struct gsched_task_info *ti, size_t nti, uint64_t root, int pti)
+uint64_t gs_own_root_ns(const struct gsched_task_info *ti, size_t nti, uint64_t root, int pti,
+			int *found)
 {
 	uint64_t ns = 0;
+	int any = 0;
 
 	for (size_t i = 0; root && i < nti; i++)
-		if (ti[i].root == root || (pti && ti[i].root == (root | PTI_USER)))
+		if (ti[i].root == root || (pti && ti[i].root == (root | PTI_USER))) {
 			ns += ti[i].cpu_ns;
+			any = 1;
+		}
+	if (found)
+		*found = any;
 	return ns;
 }
 
@@ -94,7 +100,7 @@ int gs_owners_observe(struct gs_owners *h, const struct gs_own_proc *p, size_t n
 			dup = r[k].root == p[i].root;
 		if (!dup)
 			take(h, find(h->r, h->n, p[i].root), &p[i],
-			     gs_own_root_ns(ti, nti, p[i].root, pti), &r[n++]);
+			     gs_own_root_ns(ti, nti, p[i].root, pti, NULL), &r[n++]);
 	}
 	owned = n;
 	qsort(r, owned, sizeof(*r), by_root);
@@ -108,7 +114,7 @@ int gs_owners_observe(struct gs_owners *h, const struct gs_own_proc *p, size_t n
 		if (dup || !root)
 			continue;
 		r[n].root = root;
-		r[n].last_ns = gs_own_root_ns(ti, nti, root, pti);
+		r[n].last_ns = gs_own_root_ns(ti, nti, root, pti, NULL);
 		n++;
 	}
 	qsort(r, n, sizeof(*r), by_root);

@@ -57,8 +57,10 @@ struct gs_owners {
  * another process's root. */
 int gs_own_pti(const struct gs_own_proc *p, size_t np);
 /* The host time of 'root' in the module's table, with its user half
- * (root | 0x1000) if 'pti'; 0 if the module has neither. */
-uint64_t gs_own_root_ns(const struct gsched_task_info *ti, size_t nti, uint64_t root, int pti);
+ * (root | 0x1000) if 'pti'; 0 if the module has neither. If 'found' is
+ * not NULL, it says whether the module has either. */
+uint64_t gs_own_root_ns(const struct gsched_task_info *ti, size_t nti, uint64_t root, int pti,
+			int *found);
 
 /* Record one observation: the guest's processes (kernel threads, root 0,
  * are left out) and the module's table taken just after them. Roots the

@@ -123,13 +123,19 @@ static void pti_halves(void **state)
 	struct gs_own_proc even[2] = { proc(1, 1, R, 0), proc(2, 2, R2, 0) };
 	struct gs_own_proc odd[3] = { proc(1, 1, R, 0), proc(2, 2, R2, 0), proc(3, 3, R | 0x1000, 0) };
 
+	int found;
+
 	(void)state;
 	assert_true(gs_own_pti(even, 2));
-	assert_int_equal(gs_own_root_ns(ti, 3, R, 1), 5 * S);
+	assert_int_equal(gs_own_root_ns(ti, 3, R, 1, &found), 5 * S);
+	assert_true(found);
 	assert_false(gs_own_pti(odd, 3));
-	assert_int_equal(gs_own_root_ns(ti, 3, R, 0), 2 * S);
-	assert_int_equal(gs_own_root_ns(ti, 3, R | 0x1000, 0), 3 * S);
-	assert_int_equal(gs_own_root_ns(ti, 3, 0, 1), 0);
+	assert_int_equal(gs_own_root_ns(ti, 3, R, 0, NULL), 2 * S);
+	assert_int_equal(gs_own_root_ns(ti, 3, R | 0x1000, 0, NULL), 3 * S);
+	assert_int_equal(gs_own_root_ns(ti, 3, 0, 1, &found), 0);
+	assert_false(found);
+	assert_int_equal(gs_own_root_ns(ti, 3, 0x99000, 1, &found), 0);
+	assert_false(found);
 }
 
 static void shared_mm_and_kernel_threads(void **state)
