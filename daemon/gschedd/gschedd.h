@@ -26,8 +26,6 @@ struct gd_vm {
 	int open;                  /* s attached to a profile */
 	int seen;                  /* still in the module's list (vms_refresh) */
 	struct gs_owners own;      /* who owned which root (observe.c) */
-	struct lx_task *procs;     /* the last observation's processes */
-	size_t nprocs;
 	unsigned long long next_obs_ns;
 	unsigned open_failed, obs_failed;
 };

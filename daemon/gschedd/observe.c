@@ -9,43 +9,51 @@
 #include "gschedd/gschedd.h"
 #include "lib/clock.h"
 
+struct procs {
+	struct lx_task *t;
+	size_t n;
+};
+
 static int read_procs(struct lx_guest *g, void *arg)
 {
-	struct gd_vm *v = arg;
+	struct procs *a = arg;
 
-	free(v->procs);
-	v->procs = NULL;
-	v->nprocs = 0;
-	return lx_tasks(g, &v->procs, &v->nprocs, LX_MAX_TASKS);
+	free(a->t);
+	a->t = NULL;
+	a->n = 0;
+	return lx_tasks(g, &a->t, &a->n, LX_MAX_TASKS);
 }
 
 static void observe(struct gd *d, struct gd_vm *v)
 {
 	struct gsched_task_info *ti = NULL;
-	struct gs_own_proc *p;
+	struct procs a = { 0 };
+	struct gs_own_proc *p = NULL;
 	size_t nti = 0;
 	int r;
 
 	v->s.one_try = 1;
-	r = gs_session_run(&v->s, read_procs, v);
+	r = gs_session_run(&v->s, read_procs, &a);
 	v->s.one_try = 0;
 	if (r) {
 		v->obs_failed++;
 		if (!v->s.busy && v->obs_failed == 1)
 			gd_log(4, "VM %s: observing: %s (retrying every period, logged once)", v->name, v->s.err);
-		return;
+		goto out;
 	}
 	if (gsched_list_tasks(&d->dev, v->info.vm_id, &ti, &nti, NULL))
-		return;
-	p = calloc(v->nprocs + 1, sizeof(*p));
+		goto out;
+	p = calloc(a.n + 1, sizeof(*p));
 	if (p) {
-		gs_own_procs(v->procs, v->nprocs, p);
-		if (!gs_owners_observe(&v->own, p, v->nprocs, ti, nti))
+		gs_own_procs(a.t, a.n, p);
+		if (!gs_owners_observe(&v->own, p, a.n, ti, nti))
 			d->observations++;
 	}
 	v->obs_failed = 0;
+out:
 	free(p);
 	free(ti);
+	free(a.t);
 }
 
 void gd_observe_pass(struct gd *d)

@@ -78,7 +78,6 @@ static void vm_free(struct gd_vm *v)
 	if (v->open)
 		gs_session_close(&v->s);
 	gs_owners_free(&v->own);
-	free(v->procs);
 	free(v);
 }
 
