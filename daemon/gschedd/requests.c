@@ -231,18 +231,32 @@ static const struct gs_jrec *journaled(struct gd *d, const struct gd_vm *v, cons
 	return NULL;
 }
 
-static struct json_object *do_suspended(struct gd *d, struct json_object *req)
+/* The VM a request's "vm" names, or NULL with the error reply in *reply. */
+static struct gd_vm *req_vm(struct gd *d, struct json_object *req, struct json_object **reply)
 {
 	const char *vm = str_arg(req, "vm");
-	struct gs_sus a = { .mode = GS_SUS_LIST };
-	struct json_object *reply, *tasks;
 	char err[1024];
 	struct gd_vm *v;
 
-	if (!vm)
-		return error("request needs \"vm\" (a string)", 0);
-	if (gd_vm_find(d, vm, &v, err, sizeof(err)))
-		return error(err, 0);
+	if (!vm) {
+		*reply = error("request needs \"vm\" (a string)", 0);
+		return NULL;
+	}
+	if (gd_vm_find(d, vm, &v, err, sizeof(err))) {
+		*reply = error(err, 0);
+		return NULL;
+	}
+	return v;
+}
+
+static struct json_object *do_suspended(struct gd *d, struct json_object *req)
+{
+	struct gs_sus a = { .mode = GS_SUS_LIST };
+	struct json_object *reply, *tasks;
+	struct gd_vm *v = req_vm(d, req, &reply);
+
+	if (!v)
+		return reply;
 	if (gs_session_run(&v->s, gs_sus_act, &a)) {
 		reply = error(v->s.err, v->s.busy);
 		gs_sus_free(&a);
@@ -271,15 +285,11 @@ static struct json_object *do_suspended(struct gd *d, struct json_object *req)
 /* The VM's history of root owners (observe.c), for gschedctl ps. */
 static struct json_object *do_owners(struct gd *d, struct json_object *req)
 {
-	const char *vm = str_arg(req, "vm");
 	struct json_object *o;
-	char err[1024];
-	struct gd_vm *v;
+	struct gd_vm *v = req_vm(d, req, &o);
 
-	if (!vm)
-		return error("request needs \"vm\" (a string)", 0);
-	if (gd_vm_find(d, vm, &v, err, sizeof(err)))
-		return error(err, 0);
+	if (!v)
+		return o;
 	o = gs_owners_json(&v->own);
 	json_object_object_add(o, "ok", json_object_new_boolean(1));
 	json_object_object_add(o, "vm", vm_json(v));
