@@ -40,7 +40,7 @@ SESSION_SRC := daemon/lib/gsched.c daemon/lib/vmfind.c daemon/lib/session.c \
 	daemon/lib/suspend.c daemon/lib/ctl.c daemon/lib/owners.c daemon/lib/owners_json.c \
 	daemon/vmi/kvm.c $(GUEST_SRC)
 CTL_SRC := daemon/gschedctl.c daemon/cli/table.c daemon/cli/model.c daemon/cli/cmd_vms.c \
-	daemon/cli/cmd_tasks.c daemon/cli/cmd_profile.c daemon/cli/cmd_ps.c \
+	daemon/cli/cmd_spaces.c daemon/cli/cmd_profile.c daemon/cli/cmd_ps.c \
 	daemon/cli/cmd_runqueue.c daemon/cli/cmd_bench_pause.c daemon/cli/cmd_suspend.c \
 	daemon/cli/cmd_status.c daemon/cli/cmd_bench_cycle.c daemon/cli/cmd_soak.c daemon/cli/introspect.c $(SESSION_SRC) $(PROFILE_SRC)
 GSCHEDD_SRC := daemon/gschedd/main.c daemon/gschedd/journal.c daemon/gschedd/control.c \

@@ -12,8 +12,8 @@ static const struct {
 	const char *help;
 } cmds[] = {
 	{ "vms", cmd_vms, true, "vms                 VMs gsched.ko tracks, with vCPUs and the CPU time they got" },
-	{ "tasks", cmd_tasks, true, "tasks VM            guest address spaces of VM and the CPU time each got" },
-	{ "state", cmd_state, true, "state               the module's full state as JSON (VMs, vCPUs, tasks)" },
+	{ "spaces", cmd_spaces, true, "spaces VM           guest address spaces (page-table roots) of VM and the CPU time each got" },
+	{ "state", cmd_state, true, "state               the module's full state as JSON (VMs, vCPUs, address spaces)" },
 	{ "ps", cmd_ps, false, "ps VM|--image FILE [--profile P]  the guest's processes, read from outside, with host CPU time" },
 	{ "runqueue", cmd_runqueue, false, "runqueue VM|--image FILE [--profile P]  each guest CPU's run queue, read from outside" },
 	{ "suspend", cmd_suspend, false, "suspend VM PID|COMM|/CGROUP [--thread] [--direct]  stop a guest process from outside (the guest's freezer trap; through gschedd, journaled, when it runs)" },
@@ -69,6 +69,11 @@ int main(int argc, char **argv)
 	if (!cmd) {
 		usage(stderr, c.prog);
 		return 2;
+	}
+	if (!strcmp(cmd, "tasks")) {
+		/* its name before ABI 1.4: a task is a guest thread (see ps) */
+		fprintf(stderr, "%s: 'tasks' is now 'spaces' (guest address spaces)\n", c.prog);
+		cmd = args[0] = "spaces";
 	}
 	for (size_t k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
 		if (strcmp(cmd, cmds[k].name))

@@ -13,8 +13,8 @@ static void gs_show_vm(struct seq_file *m, const struct gsched_vm_info *vm,
 	u32 total;
 	int n, i;
 
-	seq_printf(m, "vm %u pid %d vcpus %u tasks %u evictions %llu cpu_ns %llu\n",
-		   vm->vm_id, vm->pid, vm->nr_vcpus, vm->nr_tasks, vm->evictions,
+	seq_printf(m, "vm %u pid %d vcpus %u spaces %u evictions %llu cpu_ns %llu\n",
+		   vm->vm_id, vm->pid, vm->nr_vcpus, vm->nr_spaces, vm->evictions,
 		   vm->cpu_ns);
 	n = gs_snapshot_tasks(vm->vm_id, as, max, &total);
 	for (i = 0; i < n; i++)
@@ -30,7 +30,7 @@ static int gs_state_show(struct seq_file *m, void *unused)
 	u32 total, n, i;
 
 	vms = kvcalloc(gs_max_vms, sizeof(*vms), GFP_KERNEL);
-	as = kvcalloc(gs_max_tasks, sizeof(*as), GFP_KERNEL);
+	as = kvcalloc(gs_max_spaces, sizeof(*as), GFP_KERNEL);
 	if (vms && as) {
 		seq_printf(m, "mode %s vendor %d\n",
 			   gs_mode == GSCHED_MODE_EXACT ? "exact" : "sampling", gs_vendor);
@@ -46,7 +46,7 @@ static int gs_state_show(struct seq_file *m, void *unused)
 			   (long long)atomic64_read(&gs_discover_full));
 		n = gs_snapshot_vms(vms, gs_max_vms, &total);
 		for (i = 0; i < n; i++)
-			gs_show_vm(m, &vms[i], as, gs_max_tasks);
+			gs_show_vm(m, &vms[i], as, gs_max_spaces);
 	}
 	kvfree(as);
 	kvfree(vms);

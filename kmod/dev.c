@@ -25,14 +25,14 @@ static long gs_version(void __user *arg)
 	struct gsched_version v = {
 		.major = GSCHED_ABI_MAJOR, .minor = GSCHED_ABI_MINOR,
 		.mode = gs_mode, .vendor = gs_vendor, .max_vms = gs_max_vms,
-		.max_vcpus = gs_max_vcpus, .max_tasks = gs_max_tasks,
+		.max_vcpus = gs_max_vcpus, .max_spaces = gs_max_spaces,
 	};
 
 	strscpy(v.kernel, UTS_RELEASE, sizeof(v.kernel));
 	return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
-static void gs_task_info(const struct gs_as *as, struct gsched_task_info *o)
+static void gs_space_info(const struct gs_as *as, struct gsched_space_info *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->root = as->root;
@@ -57,7 +57,7 @@ static long gs_list(unsigned int cmd, void __user *arg)
 	esize = cmd == GSCHED_IOC_LIST_VMS ? sizeof(struct gsched_vm_info) :
 		cmd == GSCHED_IOC_LIST_VCPUS ? sizeof(struct gsched_vcpu_info) :
 		cmd == GSCHED_IOC_LIST_MEMSLOTS ? sizeof(struct gsched_memslot) :
-		sizeof(struct gsched_task_info);
+		sizeof(struct gsched_space_info);
 	/* ABI 1.1 users list memslots without their hva */
 	usize = cmd == GSCHED_IOC_LIST_MEMSLOTS && l.elem_size == GSCHED_MEMSLOT_V1_SIZE ?
 		GSCHED_MEMSLOT_V1_SIZE : esize;
@@ -86,7 +86,7 @@ static long gs_list(unsigned int cmd, void __user *arg)
 		}
 		n = gs_snapshot_tasks(l.vm_id, as, l.capacity, &l.total);
 		for (i = 0; i < n; i++)
-			gs_task_info(&as[i], (struct gsched_task_info *)buf + i);
+			gs_space_info(&as[i], (struct gsched_space_info *)buf + i);
 		break;
 	}
 	if (n < 0) {
@@ -174,7 +174,7 @@ static long gs_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return gs_version((void __user *)arg);
 	case GSCHED_IOC_LIST_VMS:
 	case GSCHED_IOC_LIST_VCPUS:
-	case GSCHED_IOC_LIST_TASKS:
+	case GSCHED_IOC_LIST_SPACES:
 	case GSCHED_IOC_LIST_MEMSLOTS:
 		return gs_list(cmd, (void __user *)arg);
 	case GSCHED_IOC_MEM_READ:

@@ -45,7 +45,7 @@ struct gs_vcpu {
 /* Module parameters and what load time decided. */
 extern int gs_mode;              /* enum gsched_track_mode */
 extern enum gs_vendor gs_vendor;
-extern unsigned int gs_max_vms, gs_max_vcpus, gs_max_tasks, gs_pause_max_ms;
+extern unsigned int gs_max_vms, gs_max_vcpus, gs_max_spaces, gs_pause_max_ms;
 extern bool gs_disarming;        /* unload: drop CR3 intercepts we set */
 
 /* registry.c */

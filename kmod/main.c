@@ -17,9 +17,12 @@ MODULE_PARM_DESC(max_vms, "VMs tracked at once (1-4096)");
 unsigned int gs_max_vcpus = 1024;
 module_param_named(max_vcpus, gs_max_vcpus, uint, 0444);
 MODULE_PARM_DESC(max_vcpus, "vCPUs tracked at once (1-65536)");
-unsigned int gs_max_tasks = 512;
-module_param_named(max_tasks, gs_max_tasks, uint, 0444);
-MODULE_PARM_DESC(max_tasks, "guest address spaces kept per VM, least recently seen evicted (16-65536)");
+unsigned int gs_max_spaces = 512;
+module_param_named(max_spaces, gs_max_spaces, uint, 0444);
+MODULE_PARM_DESC(max_spaces, "guest address spaces kept per VM, least recently seen evicted (16-65536)");
+/* its name before ABI 1.4, kept so that existing modprobe.d options work */
+module_param_named(max_tasks, gs_max_spaces, uint, 0444);
+MODULE_PARM_DESC(max_tasks, "old name of max_spaces");
 
 unsigned int gs_pause_max_ms = 2000;
 module_param_named(pause_max_ms, gs_pause_max_ms, uint, 0444);
@@ -61,9 +64,9 @@ static int gs_pick_mode(void)
 static int gs_check_params(void)
 {
 	if (gs_max_vms < 1 || gs_max_vms > 4096 || gs_max_vcpus < 1 ||
-	    gs_max_vcpus > 65536 || gs_max_tasks < 16 || gs_max_tasks > 65536 ||
+	    gs_max_vcpus > 65536 || gs_max_spaces < 16 || gs_max_spaces > 65536 ||
 	    gs_pause_max_ms < 10 || gs_pause_max_ms > 60000) {
-		pr_err(GS_NAME ": max_vms (1-4096), max_vcpus (1-65536), max_tasks (16-65536) or pause_max_ms (10-60000) out of range\n");
+		pr_err(GS_NAME ": max_vms (1-4096), max_vcpus (1-65536), max_spaces (16-65536) or pause_max_ms (10-60000) out of range\n");
 		return -EINVAL;
 	}
 	return 0;

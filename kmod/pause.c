@@ -47,7 +47,7 @@ struct gs_pause {
 	u64 start_ns, deadline_ns;
 	atomic_t parked;
 	struct kvm_vcpu **vcpus;
-	struct task_struct **tasks;  /* referenced; NULL: the vCPU never ran */
+	struct task_struct **threads; /* host threads of the vCPUs, referenced; NULL: never ran */
 	u8 *queued, *is_parked;
 	u8 *in_kvm;                  /* parked inside KVM_RUN (vCPU loaded) */
 	struct gs_gcall *act;        /* a guest call handed to vCPU act_idx */
@@ -73,7 +73,7 @@ static void gs_pause_free(struct kref *ref)
 	struct gs_pause *p = container_of(ref, struct gs_pause, ref);
 
 	kfree(p->vcpus);
-	kfree(p->tasks);
+	kfree(p->threads);
 	kfree(p->queued);
 	kfree(p->is_parked);
 	kfree(p->in_kvm);
@@ -166,9 +166,9 @@ static bool gs_vcpu_stopped(struct gs_pause *p, u32 k)
 		return true;
 	if (READ_ONCE(vcpu->mode) != OUTSIDE_GUEST_MODE)
 		return false;
-	if (!p->tasks[k])
+	if (!p->threads[k])
 		return true; /* never ran: its first KVM_RUN parks it */
-	return p->queued[k] && READ_ONCE(p->tasks[k]->__state) != TASK_RUNNING;
+	return p->queued[k] && READ_ONCE(p->threads[k]->__state) != TASK_RUNNING;
 }
 
 static bool gs_all_stopped(struct gs_pause *p)
@@ -190,8 +190,8 @@ static void gs_pause_end(struct gs_pause *p)
 	WRITE_ONCE(p->active, false);
 	wake_up_all(&gs_pause_wq);
 	for (k = 0; k < p->nr; k++)
-		if (p->tasks[k])
-			put_task_struct(p->tasks[k]);
+		if (p->threads[k])
+			put_task_struct(p->threads[k]);
 	kvm_put_kvm(p->kvm);
 	kref_put(&p->ref, gs_pause_free);
 }
@@ -215,7 +215,7 @@ static bool gs_park_retarget(struct gs_pause *p, u32 k)
 
 	spin_lock(&gs_park_lock);
 	list_for_each_entry(pk, &gs_parks, node) {
-		if (pk->task != p->tasks[k] || READ_ONCE(pk->p->active))
+		if (pk->task != p->threads[k] || READ_ONCE(pk->p->active))
 			continue;
 		old = pk->p;
 		kref_get(&p->ref);
@@ -234,7 +234,7 @@ static void gs_pause_queue(struct gs_pause *p, u32 k)
 {
 	struct gs_park *pk;
 
-	if (!p->tasks[k])
+	if (!p->threads[k])
 		return;
 	if (gs_park_retarget(p, k)) {
 		p->queued[k] = 1;
@@ -245,14 +245,14 @@ static void gs_pause_queue(struct gs_pause *p, u32 k)
 		return;
 	pk->p = p;
 	pk->idx = k;
-	pk->task = p->tasks[k];
+	pk->task = p->threads[k];
 	kref_get(&p->ref);
 	__module_get(THIS_MODULE);
 	init_task_work(&pk->cb, gs_park_fn);
 	spin_lock(&gs_park_lock);
 	list_add(&pk->node, &gs_parks);
 	spin_unlock(&gs_park_lock);
-	if (task_work_add(p->tasks[k], &pk->cb, TWA_RESUME)) {
+	if (task_work_add(p->threads[k], &pk->cb, TWA_RESUME)) {
 		/* The thread is exiting: it will not enter the guest again. */
 		spin_lock(&gs_park_lock);
 		list_del(&pk->node);
@@ -292,12 +292,12 @@ long gs_pause(struct file *f, struct gsched_pause *a)
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (p) {
 		p->vcpus = kcalloc(n ?: 1, sizeof(*p->vcpus), GFP_KERNEL);
-		p->tasks = kcalloc(n ?: 1, sizeof(*p->tasks), GFP_KERNEL);
+		p->threads = kcalloc(n ?: 1, sizeof(*p->threads), GFP_KERNEL);
 		p->queued = kcalloc(n ?: 1, 1, GFP_KERNEL);
 		p->is_parked = kcalloc(n ?: 1, 1, GFP_KERNEL);
 		p->in_kvm = kcalloc(n ?: 1, 1, GFP_KERNEL);
 	}
-	if (!p || !p->vcpus || !p->tasks || !p->queued || !p->is_parked || !p->in_kvm) {
+	if (!p || !p->vcpus || !p->threads || !p->queued || !p->is_parked || !p->in_kvm) {
 		if (p)
 			gs_pause_free(&p->ref);
 		mutex_unlock(&gs_pause_mutex);
@@ -320,7 +320,7 @@ long gs_pause(struct file *f, struct gsched_pause *a)
 		p->vcpus[p->nr] = vcpu;
 		rcu_read_lock();
 		pid = rcu_dereference(vcpu->pid);
-		p->tasks[p->nr] = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
+		p->threads[p->nr] = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
 		rcu_read_unlock();
 		p->nr++;
 	}

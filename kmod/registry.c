@@ -45,7 +45,7 @@ atomic64_t gs_discover_scans, gs_discover_full;
 
 int gs_registry_init(void)
 {
-	gs_as_nslots = gs_astab_slots_for(gs_max_tasks);
+	gs_as_nslots = gs_astab_slots_for(gs_max_spaces);
 	gs_vms = vzalloc(array_size(gs_max_vms, sizeof(*gs_vms)));
 	gs_vcpus = vzalloc(array_size(gs_max_vcpus, sizeof(*gs_vcpus)));
 	gs_as_pool = vzalloc(array3_size(gs_max_vms, GS_ASTAB_ENTRIES(gs_as_nslots), sizeof(*gs_as_pool)));
@@ -113,7 +113,7 @@ static struct gs_vm *gs_vm_get_locked(struct kvm *kvm, u64 now)
 	vm->pinned = true;
 	raw_spin_lock_init(&vm->lock);
 	gs_astab_init(&vm->tab, gs_as_pool + (size_t)(vm - gs_vms) * GS_ASTAB_ENTRIES(gs_as_nslots),
-		      gs_as_nslots, gs_max_tasks);
+		      gs_as_nslots, gs_max_spaces);
 	vm->kvm = kvm;
 	vm->id = gs_next_vm_id++;
 	vm->pid = current->tgid;

@@ -19,7 +19,7 @@ static void gs_vm_info(struct gs_vm *vm, struct gsched_vm_info *o)
 	o->first_seen_ns = vm->first_seen;
 	o->mode = gs_mode;
 	raw_spin_lock_irqsave(&vm->lock, flags);
-	o->nr_tasks = vm->tab.count;
+	o->nr_spaces = vm->tab.count;
 	o->evictions = vm->tab.evictions;
 	raw_spin_unlock_irqrestore(&vm->lock, flags);
 }

@@ -16,7 +16,7 @@ struct cli {
 
 /* Each command: returns the process exit status (0 ok, 1 failure, 2 usage). */
 int cmd_vms(struct cli *c, int argc, char **argv);
-int cmd_tasks(struct cli *c, int argc, char **argv);
+int cmd_spaces(struct cli *c, int argc, char **argv);
 int cmd_state(struct cli *c, int argc, char **argv);
 int cmd_profile(struct cli *c, int argc, char **argv);
 int cmd_ps(struct cli *c, int argc, char **argv);
@@ -38,9 +38,9 @@ void cli_print_json(struct json_object *o);
 
 struct json_object *json_vm(const struct gsched_vm_info *vm);
 struct json_object *json_vcpu(const struct gsched_vcpu_info *v);
-struct json_object *json_task(const struct gsched_task_info *t, unsigned long long now);
+struct json_object *json_space(const struct gsched_space_info *t, unsigned long long now);
 /* Sort address spaces by CPU time, largest first. */
-void sort_tasks(struct gsched_task_info *t, size_t n);
+void sort_spaces(struct gsched_space_info *t, size_t n);
 
 /* table.c: aligned text tables for people. */
 struct table;

@@ -63,7 +63,7 @@ static int fetch_history(struct cli *c, const struct gs_session *s, struct gs_ow
 
 /* Each process's host CPU time (its root's, less earlier owners' by the
  * history) and basis; found[i] 0 where the module has no such root. */
-static void host_times(const struct lx_task *t, size_t n, const struct gsched_task_info *ti, size_t nti,
+static void host_times(const struct lx_task *t, size_t n, const struct gsched_space_info *ti, size_t nti,
 		       const struct gs_owners *h, unsigned long long *ns, unsigned long long *root_ns,
 		       enum gs_own_basis *basis, int *found)
 {
@@ -94,7 +94,7 @@ int cmd_ps(struct cli *c, int argc, char **argv)
 {
 	struct ps_arg a = { 0 };
 	struct gs_session s;
-	struct gsched_task_info *ti = NULL;
+	struct gsched_space_info *ti = NULL;
 	struct gs_owners h = { 0 };
 	unsigned long long *ns = NULL, *root_ns = NULL;
 	enum gs_own_basis *basis = NULL;
@@ -107,7 +107,7 @@ int cmd_ps(struct cli *c, int argc, char **argv)
 	ret = introspect_run(c, &s, read_ps, &a);
 	if (ret)
 		goto out;
-	if (s.vm.vm_id && gsched_list_tasks(&c->g, s.vm.vm_id, &ti, &nti, NULL))
+	if (s.vm.vm_id && gsched_list_spaces(&c->g, s.vm.vm_id, &ti, &nti, NULL))
 		nti = 0;
 	if (s.vm.vm_id)
 		hist = fetch_history(c, &s, &h) == 1;

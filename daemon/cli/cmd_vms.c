@@ -8,11 +8,11 @@
 #include "cli/cli.h"
 
 static struct json_object *json_vm_full(struct cli *c, const struct gsched_vm_info *vm,
-					bool with_tasks)
+					bool with_spaces)
 {
 	struct json_object *o = json_vm(vm), *arr = json_object_new_array();
 	struct gsched_vcpu_info *v = NULL;
-	struct gsched_task_info *t = NULL;
+	struct gsched_space_info *t = NULL;
 	unsigned long long now = 0;
 	size_t n = 0, i;
 
@@ -21,20 +21,20 @@ static struct json_object *json_vm_full(struct cli *c, const struct gsched_vm_in
 			json_object_array_add(arr, json_vcpu(&v[i]));
 	json_object_object_add(o, "vcpus", arr);
 	free(v);
-	if (with_tasks) {
+	if (with_spaces) {
 		arr = json_object_new_array();
-		if (!gsched_list_tasks(&c->g, vm->vm_id, &t, &n, &now)) {
-			sort_tasks(t, n);
+		if (!gsched_list_spaces(&c->g, vm->vm_id, &t, &n, &now)) {
+			sort_spaces(t, n);
 			for (i = 0; i < n; i++)
-				json_object_array_add(arr, json_task(&t[i], now));
+				json_object_array_add(arr, json_space(&t[i], now));
 		}
-		json_object_object_add(o, "tasks", arr);
+		json_object_object_add(o, "spaces", arr);
 		free(t);
 	}
 	return o;
 }
 
-static int list(struct cli *c, bool with_tasks)
+static int list(struct cli *c, bool with_spaces)
 {
 	struct gsched_vm_info *vms;
 	unsigned long long now;
@@ -45,10 +45,10 @@ static int list(struct cli *c, bool with_tasks)
 		fprintf(stderr, "%s: listing VMs: %s\n", c->prog, strerror(-err));
 		return 1;
 	}
-	if (c->json || with_tasks) {
+	if (c->json || with_spaces) {
 		struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
 
-		if (with_tasks) {
+		if (with_spaces) {
 			struct json_object *m = json_object_new_object();
 
 			json_object_object_add(m, "abi", json_object_new_string("1"));
@@ -57,16 +57,16 @@ static int list(struct cli *c, bool with_tasks)
 				c->g.version.mode == GSCHED_MODE_EXACT ? "exact" : "sampling"));
 			json_object_object_add(m, "vendor", json_object_new_string(
 				c->g.version.vendor == 1 ? "svm" : c->g.version.vendor == 2 ? "vmx" : "unknown"));
-			json_object_object_add(m, "max_tasks", json_object_new_int64(c->g.version.max_tasks));
+			json_object_object_add(m, "max_spaces", json_object_new_int64(c->g.version.max_spaces));
 			json_object_object_add(m, "now_ns", json_object_new_uint64(now));
 			json_object_object_add(o, "module", m);
 		}
 		for (i = 0; i < n; i++)
-			json_object_array_add(arr, json_vm_full(c, &vms[i], with_tasks));
+			json_object_array_add(arr, json_vm_full(c, &vms[i], with_spaces));
 		json_object_object_add(o, "vms", arr);
 		cli_print_json(o);
 	} else {
-		static const char *const hdr[] = { "ID", "PID", "NAME", "VCPUS", "TASKS",
+		static const char *const hdr[] = { "ID", "PID", "NAME", "VCPUS", "SPACES",
 						   "CPU(s)", "MODE" };
 		struct table *t = table_new(hdr, 7);
 
@@ -77,7 +77,7 @@ static int list(struct cli *c, bool with_tasks)
 			snprintf(id, sizeof(id), "%u", vms[i].vm_id);
 			snprintf(pid, sizeof(pid), "%d", vms[i].pid);
 			snprintf(vc, sizeof(vc), "%u", vms[i].nr_vcpus);
-			snprintf(ts, sizeof(ts), "%u", vms[i].nr_tasks);
+			snprintf(ts, sizeof(ts), "%u", vms[i].nr_spaces);
 			snprintf(cpu, sizeof(cpu), "%.3f", vms[i].cpu_ns / 1e9);
 			table_row(t, id, pid, name, vc, ts, cpu,
 				  vms[i].mode == GSCHED_MODE_EXACT ? "exact" : "sampling");

@@ -54,7 +54,7 @@ struct json_object *json_vm(const struct gsched_vm_info *vm)
 	J_ADD(o, "pid", json_object_new_int64(vm->pid));
 	J_ADD(o, "name", json_object_new_string(name));
 	J_ADD(o, "nr_vcpus", json_object_new_int64(vm->nr_vcpus));
-	J_ADD(o, "nr_tasks", json_object_new_int64(vm->nr_tasks));
+	J_ADD(o, "nr_spaces", json_object_new_int64(vm->nr_spaces));
 	J_ADD(o, "cpu_ns", json_object_new_uint64(vm->cpu_ns));
 	J_ADD(o, "evictions", json_object_new_uint64(vm->evictions));
 	J_ADD(o, "first_seen_ns", json_object_new_uint64(vm->first_seen_ns));
@@ -77,7 +77,7 @@ struct json_object *json_vcpu(const struct gsched_vcpu_info *v)
 	return o;
 }
 
-struct json_object *json_task(const struct gsched_task_info *t, unsigned long long now)
+struct json_object *json_space(const struct gsched_space_info *t, unsigned long long now)
 {
 	struct json_object *o = json_object_new_object();
 	double life = (double)(t->last_seen_ns - t->first_seen_ns) / 1e9;
@@ -96,12 +96,12 @@ struct json_object *json_task(const struct gsched_task_info *t, unsigned long lo
 /* A guest task read from outside: the fields ps and runqueue both show. */
 static int by_cpu_desc(const void *a, const void *b)
 {
-	const struct gsched_task_info *x = a, *y = b;
+	const struct gsched_space_info *x = a, *y = b;
 
 	return x->cpu_ns < y->cpu_ns ? 1 : x->cpu_ns > y->cpu_ns ? -1 : 0;
 }
 
-void sort_tasks(struct gsched_task_info *t, size_t n)
+void sort_spaces(struct gsched_space_info *t, size_t n)
 {
 	qsort(t, n, sizeof(*t), by_cpu_desc);
 }

@@ -26,7 +26,7 @@ static int read_procs(struct lx_guest *g, void *arg)
 
 static void observe(struct gd *d, struct gd_vm *v)
 {
-	struct gsched_task_info *ti = NULL;
+	struct gsched_space_info *ti = NULL;
 	struct procs a = { 0 };
 	struct gs_own_proc *p = NULL;
 	size_t nti = 0;
@@ -41,7 +41,7 @@ static void observe(struct gd *d, struct gd_vm *v)
 			gd_log(4, "VM %s: observing: %s (retrying every period, logged once)", v->name, v->s.err);
 		goto out;
 	}
-	if (gsched_list_tasks(&d->dev, v->info.vm_id, &ti, &nti, NULL))
+	if (gsched_list_spaces(&d->dev, v->info.vm_id, &ti, &nti, NULL))
 		goto out;
 	p = calloc(a.n + 1, sizeof(*p));
 	if (p) {

@@ -98,11 +98,11 @@ int gsched_list_vcpus(struct gsched *g, unsigned int vm_id,
 			   (void **)out, count, NULL);
 }
 
-int gsched_list_tasks(struct gsched *g, unsigned int vm_id,
-		      struct gsched_task_info **out, size_t *count,
+int gsched_list_spaces(struct gsched *g, unsigned int vm_id,
+		      struct gsched_space_info **out, size_t *count,
 		      unsigned long long *now_ns)
 {
-	return gsched_list(g, GSCHED_IOC_LIST_TASKS, vm_id, sizeof(**out),
+	return gsched_list(g, GSCHED_IOC_LIST_SPACES, vm_id, sizeof(**out),
 			   (void **)out, count, now_ns);
 }
 

@@ -24,8 +24,8 @@ int gsched_list_vms(struct gsched *g, struct gsched_vm_info **out, size_t *count
 		    unsigned long long *now_ns);
 int gsched_list_vcpus(struct gsched *g, unsigned int vm_id,
 		      struct gsched_vcpu_info **out, size_t *count);
-int gsched_list_tasks(struct gsched *g, unsigned int vm_id,
-		      struct gsched_task_info **out, size_t *count,
+int gsched_list_spaces(struct gsched *g, unsigned int vm_id,
+		      struct gsched_space_info **out, size_t *count,
 		      unsigned long long *now_ns);
 
 /* ABI 1.1: guest memory, registers and pauses (see abi.h); 0 or -errno. */

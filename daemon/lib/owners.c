@@ -16,7 +16,7 @@ int gs_own_pti(const struct gs_own_proc *p, size_t np)
 	return 1;
 }
 
-uint64_t gs_own_root_ns(const struct gsched_task_info *ti, size_t nti, uint64_t root, int pti,
+uint64_t gs_own_root_ns(const struct gsched_space_info *ti, size_t nti, uint64_t root, int pti,
 			int *found)
 {
 	uint64_t ns = 0;
@@ -81,7 +81,7 @@ static void take(const struct gs_owners *h, const struct gs_owner *old, const st
 }
 
 int gs_owners_observe(struct gs_owners *h, const struct gs_own_proc *p, size_t np,
-		      const struct gsched_task_info *ti, size_t nti)
+		      const struct gsched_space_info *ti, size_t nti)
 {
 	struct gs_owner *r = calloc(np + nti + 1, sizeof(*r));
 	int pti = gs_own_pti(p, np);

@@ -59,7 +59,7 @@ int gs_own_pti(const struct gs_own_proc *p, size_t np);
 /* The host time of 'root' in the module's table, with its user half
  * (root | 0x1000) if 'pti'; 0 if the module has neither. If 'found' is
  * not NULL, it says whether the module has either. */
-uint64_t gs_own_root_ns(const struct gsched_task_info *ti, size_t nti, uint64_t root, int pti,
+uint64_t gs_own_root_ns(const struct gsched_space_info *ti, size_t nti, uint64_t root, int pti,
 			int *found);
 
 /* Record one observation: the guest's processes (kernel threads, root 0,
@@ -67,7 +67,7 @@ uint64_t gs_own_root_ns(const struct gsched_task_info *ti, size_t nti, uint64_t 
  * module no longer tracks and no process owns are dropped. 0 or -ENOMEM
  * (the history is unchanged then). */
 int gs_owners_observe(struct gs_owners *h, const struct gs_own_proc *p, size_t np,
-		      const struct gsched_task_info *ti, size_t nti);
+		      const struct gsched_space_info *ti, size_t nti);
 
 /* The host time of process 'p' whose root has 'root_ns' now, by the history
  * (an owner it does not know yet is judged as the next observation would);

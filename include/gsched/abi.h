@@ -4,6 +4,14 @@
  * Shared by gsched.ko and userspace; fixed-width fields and explicit padding
  * only, so 32- and 64-bit userspace see the same layout. A change that breaks
  * old users bumps GSCHED_ABI_MAJOR; an addition bumps GSCHED_ABI_MINOR.
+ *
+ * Vocabulary: an address space is a guest page-table root (CR3 without its
+ * PCID and flag bits), what gsched.ko tracks; a task is a guest task_struct
+ * (a thread), what the daemon reads from guest memory. ABI 1.4 renamed what
+ * 1.0-1.3 called tasks to address spaces: gsched_task_info is
+ * gsched_space_info, GSCHED_IOC_LIST_TASKS is GSCHED_IOC_LIST_SPACES,
+ * max_tasks and nr_tasks are max_spaces and nr_spaces. Layouts and ioctl
+ * numbers are unchanged, so binaries built against 1.0-1.3 still work.
  */
 #ifndef GSCHED_ABI_H
 #define GSCHED_ABI_H
@@ -17,7 +25,7 @@
 #endif
 
 #define GSCHED_ABI_MAJOR 1
-#define GSCHED_ABI_MINOR 3
+#define GSCHED_ABI_MINOR 4
 #define GSCHED_DEVICE "/dev/gsched"
 
 /* How guest address-space switches are observed. */
@@ -33,7 +41,7 @@ struct gsched_version {
 	__u32 vendor;       /* 1 = AMD SVM, 2 = Intel VMX, 0 = unknown */
 	__u32 max_vms;
 	__u32 max_vcpus;
-	__u32 max_tasks;    /* address spaces kept per VM */
+	__u32 max_spaces;   /* address spaces kept per VM */
 	__u32 pad;
 	char kernel[64];    /* release the module was built for */
 };
@@ -44,7 +52,7 @@ struct gsched_list {
 	__u64 buf;          /* user pointer to the element array */
 	__u32 capacity;     /* in: elements buf can hold */
 	__u32 elem_size;    /* in: sizeof the element userspace was built with */
-	__u32 vm_id;        /* in: VM to list (vcpus/tasks); ignored for vms */
+	__u32 vm_id;        /* in: VM to list (vcpus/spaces); ignored for vms */
 	__u32 count;        /* out: elements written */
 	__u32 total;        /* out: elements available */
 	__u32 pad;
@@ -55,9 +63,9 @@ struct gsched_vm_info {
 	__u32 vm_id;        /* gsched's id, stable for the VM's life */
 	__s32 pid;          /* tgid of the VMM process (e.g. QEMU) */
 	__u32 nr_vcpus;
-	__u32 nr_tasks;     /* address spaces in the table now */
+	__u32 nr_spaces;    /* address spaces in the table now */
 	__u64 first_seen_ns;
-	__u64 cpu_ns;       /* CPU time its vCPU threads got (see gsched_task_info) */
+	__u64 cpu_ns;       /* CPU time its vCPU threads got (see gsched_space_info) */
 	__u64 evictions;    /* address spaces dropped because the table was full */
 	__u32 mode;         /* enum gsched_track_mode */
 	__u32 pad;
@@ -76,7 +84,8 @@ struct gsched_vcpu_info {
 };
 #define GSCHED_VCPU_ARMED 0x1 /* CR3-write intercept armed by gsched */
 
-struct gsched_task_info {
+/* One guest address space of a VM (GSCHED_IOC_LIST_SPACES). */
+struct gsched_space_info {
 	__u64 root;         /* guest page-table root: CR3 without PCID/flag bits */
 	__u64 cpu_ns;       /* CPU time the vCPU threads really got on host CPUs
 			     * while this space was loaded (guest mode and KVM's
@@ -181,7 +190,7 @@ struct gsched_call {
 #define GSCHED_IOC_VERSION     _IOR(GSCHED_IOC_MAGIC, 0x00, struct gsched_version)
 #define GSCHED_IOC_LIST_VMS    _IOWR(GSCHED_IOC_MAGIC, 0x01, struct gsched_list)
 #define GSCHED_IOC_LIST_VCPUS  _IOWR(GSCHED_IOC_MAGIC, 0x02, struct gsched_list)
-#define GSCHED_IOC_LIST_TASKS  _IOWR(GSCHED_IOC_MAGIC, 0x03, struct gsched_list)
+#define GSCHED_IOC_LIST_SPACES  _IOWR(GSCHED_IOC_MAGIC, 0x03, struct gsched_list)
 #define GSCHED_IOC_LIST_MEMSLOTS _IOWR(GSCHED_IOC_MAGIC, 0x04, struct gsched_list)
 #define GSCHED_IOC_MEM_READ    _IOWR(GSCHED_IOC_MAGIC, 0x05, struct gsched_mem)
 #define GSCHED_IOC_MEM_WRITE   _IOWR(GSCHED_IOC_MAGIC, 0x06, struct gsched_mem)

@@ -103,7 +103,7 @@ static int gone(int argc, char **argv)
 #define GONE(name, call, err) do { snprintf(what, sizeof(what), "%s of gone VM %u", name, id); \
 		expect(what, call, err); } while (0)
 		GONE("LIST_VCPUS", list(fd, GSCHED_IOC_LIST_VCPUS, sizeof(struct gsched_vcpu_info), 1, buf, id, 0), ENOENT);
-		GONE("LIST_TASKS", list(fd, GSCHED_IOC_LIST_TASKS, sizeof(struct gsched_task_info), 1, buf, id, 0), ENOENT);
+		GONE("LIST_SPACES", list(fd, GSCHED_IOC_LIST_SPACES, sizeof(struct gsched_space_info), 1, buf, id, 0), ENOENT);
 		GONE("LIST_MEMSLOTS", list(fd, GSCHED_IOC_LIST_MEMSLOTS, sizeof(struct gsched_memslot), 1, buf, id, 0), ENOENT);
 		GONE("MEM_READ", ioctl(fd, GSCHED_IOC_MEM_READ, &m), ENOENT);
 		GONE("MEM_WRITE", ioctl(fd, GSCHED_IOC_MEM_WRITE, &m), EPERM);
@@ -134,13 +134,14 @@ int main(int argc, char **argv)
 		return 1;
 	expect("VERSION", ioctl(fd, GSCHED_IOC_VERSION, &v), 0);
 	checks++;
-	if (v.major != GSCHED_ABI_MAJOR)
-		failures++, printf("FAIL ABI major %u\n", v.major);
+	if (v.major != GSCHED_ABI_MAJOR || v.minor != GSCHED_ABI_MINOR)
+		failures++, printf("FAIL ABI %u.%u, built against %u.%u\n", v.major, v.minor,
+				   GSCHED_ABI_MAJOR, GSCHED_ABI_MINOR);
 	expect("LIST_VMS", list(fd, GSCHED_IOC_LIST_VMS, sizeof(vms[0]), 4, buf, 0, 0), 0);
 	expect("LIST_VMS with wrong elem_size", list(fd, GSCHED_IOC_LIST_VMS, 8, 4, buf, 0, 0), EINVAL);
 	expect("LIST_VMS with capacity 1<<30", list(fd, GSCHED_IOC_LIST_VMS, sizeof(vms[0]), 1u << 30, buf, 0, 0), EINVAL);
 	expect("LIST_VMS with nonzero pad", list(fd, GSCHED_IOC_LIST_VMS, sizeof(vms[0]), 4, buf, 0, 1), EINVAL);
-	expect("LIST_TASKS of VM 999999", list(fd, GSCHED_IOC_LIST_TASKS, sizeof(struct gsched_task_info), 4, buf, 999999, 0), ENOENT);
+	expect("LIST_SPACES of VM 999999", list(fd, GSCHED_IOC_LIST_SPACES, sizeof(struct gsched_space_info), 4, buf, 999999, 0), ENOENT);
 	expect("LIST_VCPUS of VM 999999", list(fd, GSCHED_IOC_LIST_VCPUS, sizeof(struct gsched_vcpu_info), 4, buf, 999999, 0), ENOENT);
 	/* memslots: ABI 1.3's element (with hva) and 1.1's (without) */
 	expect("LIST_MEMSLOTS of VM 999999", list(fd, GSCHED_IOC_LIST_MEMSLOTS, sizeof(struct gsched_memslot), 4, buf, 999999, 0), ENOENT);

@@ -52,7 +52,7 @@ static void no_history(void **state)
 static void inherited_then_freed_then_taken(void **state)
 {
 	struct gs_owners h = { 0 };
-	struct gsched_task_info ti[1] = { { .root = R, .cpu_ns = 5 * S } };
+	struct gsched_space_info ti[1] = { { .root = R, .cpu_ns = 5 * S } };
 	struct gs_own_proc a = proc(10, 100, R, 6 * S), b = proc(20, 900, R, S / 2);
 
 	(void)state;
@@ -77,7 +77,7 @@ static void inherited_then_freed_then_taken(void **state)
 static void taken_between_observations(void **state)
 {
 	struct gs_owners h = { 0 };
-	struct gsched_task_info ti[1] = { { .root = R, .cpu_ns = 5 * S } };
+	struct gsched_space_info ti[1] = { { .root = R, .cpu_ns = 5 * S } };
 	struct gs_own_proc a = proc(10, 100, R, 5 * S), b = proc(11, 700, R, 3 * S / 10);
 
 	(void)state;
@@ -97,7 +97,7 @@ static void taken_between_observations(void **state)
 static void module_entry_made_anew(void **state)
 {
 	struct gs_owners h = { 0 };
-	struct gsched_task_info ti[1] = { { .root = R, .cpu_ns = 1 * S } };
+	struct gsched_space_info ti[1] = { { .root = R, .cpu_ns = 1 * S } };
 	struct gs_own_proc a = proc(10, 100, R, 1 * S);
 
 	(void)state;
@@ -117,7 +117,7 @@ static void module_entry_made_anew(void **state)
 
 static void pti_halves(void **state)
 {
-	struct gsched_task_info ti[3] = { { .root = R, .cpu_ns = 2 * S },
+	struct gsched_space_info ti[3] = { { .root = R, .cpu_ns = 2 * S },
 					  { .root = R | 0x1000, .cpu_ns = 3 * S },
 					  { .root = R2, .cpu_ns = 1 * S } };
 	struct gs_own_proc even[2] = { proc(1, 1, R, 0), proc(2, 2, R2, 0) };
@@ -141,7 +141,7 @@ static void pti_halves(void **state)
 static void shared_mm_and_kernel_threads(void **state)
 {
 	struct gs_owners h = { 0 };
-	struct gsched_task_info ti[1] = { { .root = R, .cpu_ns = 4 * S } };
+	struct gsched_space_info ti[1] = { { .root = R, .cpu_ns = 4 * S } };
 	struct gs_own_proc p[3] = { proc(2, 1, 0, 9 * S), proc(30, 50, R, S), proc(31, 60, R, S) };
 
 	(void)state;
@@ -157,7 +157,7 @@ static void many_roots(void **state)
 	enum { N = 2000 };
 	struct gs_owners h = { 0 };
 	struct gs_own_proc *p = calloc(N, sizeof(*p));
-	struct gsched_task_info *ti = calloc(N, sizeof(*ti));
+	struct gsched_space_info *ti = calloc(N, sizeof(*ti));
 
 	(void)state;
 	srand(7);
@@ -165,7 +165,7 @@ static void many_roots(void **state)
 		uint64_t root = ((uint64_t)rand() << 13) ^ ((uint64_t)i << 40);
 
 		p[i] = proc(i + 1, i, root, 0);
-		ti[N - 1 - i] = (struct gsched_task_info){ .root = root, .cpu_ns = (uint64_t)i * 1000 };
+		ti[N - 1 - i] = (struct gsched_space_info){ .root = root, .cpu_ns = (uint64_t)i * 1000 };
 	}
 	assert_int_equal(gs_owners_observe(&h, p, N, ti, N), 0);
 	assert_int_equal(h.n, N);
@@ -181,7 +181,7 @@ static void many_roots(void **state)
 static void json_round_trip(void **state)
 {
 	struct gs_owners h = { 0 }, back;
-	struct gsched_task_info ti[2] = { { .root = R, .cpu_ns = 5 * S }, { .root = R2, .cpu_ns = S } };
+	struct gsched_space_info ti[2] = { { .root = R, .cpu_ns = 5 * S }, { .root = R2, .cpu_ns = S } };
 	struct gs_own_proc a = proc(10, 100, R, S);
 	struct json_object *o, *bad;
 	char err[256];

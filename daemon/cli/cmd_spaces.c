@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* gschedctl tasks VM: the guest's address spaces with the CPU time each
+/* gschedctl spaces VM: the guest's address spaces (page-table roots) with the CPU time each
  * really received on a host CPU, switch counts and rates, last seen. */
 #include <errno.h>
 #include <stdio.h>
@@ -7,34 +7,34 @@
 #include <string.h>
 #include "cli/cli.h"
 
-int cmd_tasks(struct cli *c, int argc, char **argv)
+int cmd_spaces(struct cli *c, int argc, char **argv)
 {
-	struct gsched_task_info *t;
+	struct gsched_space_info *t;
 	struct gsched_vm_info vm;
 	unsigned long long now, total = 0;
 	size_t n, i;
 	int err;
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s tasks VM [--json]   (VM: gsched id, VMM pid or name)\n", c->prog);
+		fprintf(stderr, "usage: %s spaces VM [--json]   (VM: gsched id, VMM pid or name)\n", c->prog);
 		return 2;
 	}
 	if (cli_find_vm(c, argv[1], &vm))
 		return 1;
-	err = gsched_list_tasks(&c->g, vm.vm_id, &t, &n, &now);
+	err = gsched_list_spaces(&c->g, vm.vm_id, &t, &n, &now);
 	if (err) {
 		fprintf(stderr, "%s: VM %u: %s\n", c->prog, vm.vm_id,
 			err == -ENOENT ? "it has gone" : strerror(-err));
 		return 1;
 	}
-	sort_tasks(t, n);
+	sort_spaces(t, n);
 	if (c->json) {
 		struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
 
 		json_object_object_add(o, "vm", json_vm(&vm));
 		for (i = 0; i < n; i++)
-			json_object_array_add(arr, json_task(&t[i], now));
-		json_object_object_add(o, "tasks", arr);
+			json_object_array_add(arr, json_space(&t[i], now));
+		json_object_object_add(o, "spaces", arr);
 		cli_print_json(o);
 	} else {
 		static const char *const hdr[] = { "ROOT", "CPU(s)", "CPU%", "SWITCHES",
