@@ -42,7 +42,9 @@ done
 [ -n "$pids" ] || { say "FAIL: no suspend-pids line from the guest"; exit 1; }
 eval "${pids#suspend-pids }"
 say "guest pids: hog $hog, counter $counter, victim $victim"
-step() { tell "mark $1"; sleep "$2"; }
+# each step named in the guest's log, and here with the seconds since this
+# script started (where the scenario's time goes)
+step() { tell "mark $1"; say "step $1 at ${SECONDS}s"; sleep "$2"; }
 state=/run/gsched-state journal=/run/gsched-state/suspended.jsonl
 export GSCHED_SOCKET=/run/gsched/gschedd.sock
 # gschedd reads the VM's process list every second (--observe-ms) only for
@@ -180,12 +182,15 @@ expect_trapped "$hog"
 must resume "$g" /lab; step cgroup-resumed 3
 expect_trapped ""
 # the guest's own job control on a suspended process: SIGSTOP waits while
-# it is in the trap, SIGCONT drops that stop, and a resume lets it go on
+# it is in the trap, SIGCONT drops that stop; the guest renices it (nice
+# 10, from 19) and it stays in the trap; a resume lets it go on (back to 19)
 must suspend "$g" "$hog"; step signals-suspended 2
 tell stop-hog; sleep 3
 tell cont-hog; step hog-continued 3
+tell "renice-hog 10"; sleep 2
 expect_trapped "$hog"
-must resume "$g" "$hog"; step signals-resumed 3
+must resume "$g" "$hog"; step signals-resumed 0
+tell "renice-hog 19"; sleep 3
 expect_trapped ""
 # moved by the guest while suspended (to cgroup /lab/moved): the move thaws
 # it, as the guest's cgroup freezer does with a frozen task moved to a group

@@ -6,7 +6,8 @@
 # (tests/lab/host/suspend.sh) suspends and resumes them from outside and
 # names each step on this guest's second serial port ("mark NAME" lines are
 # echoed as markers, "kill-victim" kills the victim, "stop-hog" and
-# "cont-hog" send it SIGSTOP and SIGCONT, "move-hog" and "unmove-hog" move
+# "cont-hog" send it SIGSTOP and SIGCONT, "renice-hog N" sets each of its
+# threads' nice to N (and prints what /proc then says), "move-hog" and "unmove-hog" move
 # it to cgroup /lab/moved and back, "soak-start" starts /soakers,
 # "soak-check" shows they went on and kills them, "burn-start" starts a
 # busy burner, "burn-stop" kills it and forks 20 sleepers, one of which
@@ -62,6 +63,11 @@ while read -t 3600 line <&3; do
       kill -9 $victim; wait $victim; echo "=== gsched-lab: victim killed (wait status $?)" ;;
     stop-hog) echo "=== gsched-lab: mark stopping-hog"; kill -STOP $hog ;;
     cont-hog) echo "=== gsched-lab: mark continuing-hog"; kill -CONT $hog ;;
+    renice-hog\ *) # (busybox renice without -n sets the value)
+      echo "=== gsched-lab: mark renicing-hog"; r=
+      for t in /proc/$hog/task/*; do renice "${line#renice-hog }" -p ${t##*/} >/dev/null; done
+      for t in /proc/$hog/task/*; do read -r l <$t/stat; set -- ${l#*) }; r="$r ${17}"; done
+      echo "=== gsched-lab: mark hog-reniced"; echo "=== gsched-lab: hog nice:$r" ;;
     move-hog) # all its threads to another group (below /lab too), and back
       echo "=== gsched-lab: mark moving-hog"; mkdir -p /sys/fs/cgroup/lab/moved
       echo $hog >/sys/fs/cgroup/lab/moved/cgroup.procs
