@@ -34,12 +34,16 @@ guest_line() { # regex
   [ -z "$(tail -c 1 "$snap" | tr -d '\0')" ] || sed -i '$d' "$snap"
   grep -a -o -E "$1" "$snap" | head -n 1
 }
-for _ in $(seq 120); do
-  pids=$(guest_line 'suspend-pids hog=[0-9]+ counter=[0-9]+ victim=[0-9]+')
-  [ -n "$pids" ] && break
-  sleep 0.5
-done
-[ -n "$pids" ] || { say "FAIL: no suspend-pids line from the guest"; exit 1; }
+# the same, waited for up to S seconds: printed, or status 1
+wait_line() { # regex seconds
+  local l
+  for _ in $(seq $(($2 * 5))); do
+    l=$(guest_line "$1"); [ -n "$l" ] && { echo "$l"; return 0; }; sleep 0.2
+  done
+  return 1
+}
+pids=$(wait_line 'suspend-pids hog=[0-9]+ counter=[0-9]+ victim=[0-9]+' 60) ||
+  { say "FAIL: no suspend-pids line from the guest"; exit 1; }
 eval "${pids#suspend-pids }"
 say "guest pids: hog $hog, counter $counter, victim $victim"
 # each step named in the guest's log, and here with the seconds since this
@@ -89,14 +93,11 @@ expect_trapped ""
 # every VM's process list every second): those on roots earlier processes
 # used must show their own time, not their predecessors' (check-suspend)
 tell burn-start
-burner=
-for _ in $(seq 100); do burner=$(guest_line 'burner pid=[0-9]+'); [ -n "$burner" ] && break; sleep 0.2; done
-[ -n "$burner" ] || { say "FAIL: the guest started no burner"; tell done; exit 1; }
+burner=$(wait_line 'burner pid=[0-9]+' 20) || { say "FAIL: the guest started no burner"; tell done; exit 1; }
 sleep 2
 must --json ps "$g" >"$OUT/ps-burn.json"
 tell burn-stop
-for _ in $(seq 150); do [ -n "$(guest_line 'reuse-ready')" ] && break; sleep 0.2; done
-[ -n "$(guest_line 'reuse-ready')" ] || { say "FAIL: the guest's sleepers after the burner never came up"; tell done; exit 1; }
+wait_line reuse-ready 30 >/dev/null || { say "FAIL: the guest's sleepers after the burner never came up"; tell done; exit 1; }
 sleep 2.5
 must --json ps "$g" >"$OUT/ps-reuse.json"
 say "root reuse: ps during the burner ($burner) and after it, in ps-burn.json and ps-reuse.json"
@@ -122,8 +123,7 @@ must suspend "$g" "$victim"; step victim-suspended 6
 tell kill-victim
 # the guest killed it (reaped: its wait returned; 2 s were once not enough
 # on a guest paused every second by gschedd's observations): nothing to resume
-for _ in $(seq 150); do [ -n "$(guest_line 'victim killed \(wait status [0-9]+\)')" ] && break; sleep 0.2; done
-[ -n "$(guest_line 'victim killed \(wait status [0-9]+\)')" ] || { say "FAIL: the guest did not kill the victim within 30 s"; tell done; exit 1; }
+wait_line 'victim killed \(wait status [0-9]+\)' 30 >/dev/null || { say "FAIL: the guest did not kill the victim within 30 s"; tell done; exit 1; }
 if ctl resume "$g" "$victim"; then say "FAIL: resumed a process the guest killed"; tell done; exit 1; fi
 # and gschedd forgot it
 expect_journaled ""
@@ -233,8 +233,7 @@ step cycles-done 2
 # resumed, one action every 10 ms, by gschedctl soak (the library's path,
 # acting alone); then nothing left in the trap, and each went on
 tell soak-start
-for _ in $(seq 100); do [ -n "$(guest_line 'soakers: pingpong.*')" ] && break; sleep 0.2; done
-guest_line 'soakers: pingpong.*' | grep -q forker || { say "FAIL: the guest did not start /soakers"; tell done; exit 1; }
+wait_line 'soakers: pingpong.*' 20 | grep -q forker || { say "FAIL: the guest did not start /soakers"; tell done; exit 1; }
 sleep 2
 soak=${SOAK_CYCLES:-100}
 say "soak: $soak cycles of /soak"
@@ -243,8 +242,7 @@ timeout -k 5 $((120 + soak / 2)) "$GSCHEDCTL" --json soak "$g" /soak --cycles "$
 tail -n 2 "$OUT/soak.txt"
 expect_trapped ""
 tell soak-check
-for _ in $(seq 200); do [ -n "$(guest_line 'soak-progress.*')" ] && break; sleep 0.2; done
-guest_line 'soak-progress.*'
+wait_line 'soak-progress.*' 40
 step soak-done 1
 # the VM shut down while gschedd holds a process suspended: once the guest
 # has finished its checks, its QEMU is killed (as virsh destroy does);
