@@ -49,6 +49,11 @@ say "guest pids: hog $hog, counter $counter, victim $victim"
 # each step named in the guest's log, and here with the seconds since this
 # script started (where the scenario's time goes)
 step() { tell "mark $1"; say "step $1 at ${SECONDS}s"; sleep "$2"; }
+# the guest's scheduler oracles (workloads/suspend.sh), waited for
+oracle() { # tag
+  tell "oracle $1"
+  wait_line "oracle $1 .*" 60 >/dev/null || { say "FAIL: no oracle $1 from the guest"; tell done; exit 1; }
+}
 state=/run/gsched-state journal=/run/gsched-state/suspended.jsonl
 export GSCHED_SOCKET=/run/gsched/gschedd.sock
 # gschedd reads the VM's process list every second (--observe-ms) only for
@@ -109,8 +114,10 @@ expect_trapped "$hog"
 # a process is all its threads (the hog has three)
 [ "$(hog_threads)" = 3 ] || { say "FAIL: $(hog_threads) of the hog's 3 threads in the trap"; tell done; exit 1; }
 say "all 3 of the hog's threads in the trap"
+oracle trapped-1; sleep 2; oracle trapped-2
 must resume "$g" "$hog"; step hog-resumed 3
 expect_trapped ""
+oracle resumed
 must suspend "$g" "$counter"; step counter-suspended 6
 must --json resume "$g" "$counter" | tee "$OUT/resume-counter.json"; step counter-resumed 3
 # a second resume finds nothing suspended: the sleeping counter is not
@@ -161,6 +168,7 @@ say "gschedd restarted ($gschedd_pid)"
 step daemon-restarted 3
 expect_trapped ""
 expect_journaled ""
+oracle restarted
 # gschedd stopped (SIGTERM) with two processes suspended: both resumed
 must suspend "$g" "$hog"; must suspend "$g" "$counter"; step term-suspended 6
 expect_journaled "$hog $counter"
@@ -189,8 +197,10 @@ tell stop-hog; sleep 3
 tell cont-hog; step hog-continued 3
 tell "renice-hog 10"; sleep 2
 expect_trapped "$hog"
+# (5 s for the moves after the resume: the guest's sampler has run only
+# every 1.5 s here, and the check wants 3 samples; 3 s gave 2)
 must resume "$g" "$hog"; step signals-resumed 0
-tell "renice-hog 19"; sleep 3
+tell "renice-hog 19"; sleep 5
 expect_trapped ""
 # moved by the guest while suspended (to cgroup /lab/moved): the move thaws
 # it, as the guest's cgroup freezer does with a frozen task moved to a group
@@ -244,6 +254,7 @@ expect_trapped ""
 tell soak-check
 wait_line 'soak-progress.*' 40
 step soak-done 1
+oracle after-soak
 # the VM shut down while gschedd holds a process suspended: once the guest
 # has finished its checks, its QEMU is killed (as virsh destroy does);
 # gschedd forgets the record (its VMM is gone) and ends with nothing to resume

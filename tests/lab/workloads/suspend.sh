@@ -7,7 +7,8 @@
 # names each step on this guest's second serial port ("mark NAME" lines are
 # echoed as markers, "kill-victim" kills the victim, "stop-hog" and
 # "cont-hog" send it SIGSTOP and SIGCONT, "renice-hog N" sets each of its
-# threads' nice to N (and prints what /proc then says), "move-hog" and "unmove-hog" move
+# threads' nice to N (and prints what /proc then says), "oracle TAG"
+# prints the scheduler oracles (below), "move-hog" and "unmove-hog" move
 # it to cgroup /lab/moved and back, "soak-start" starts /soakers,
 # "soak-check" shows they went on and kills them, "burn-start" starts a
 # busy burner, "burn-stop" kills it and forks 20 sleepers, one of which
@@ -54,10 +55,28 @@ count() {
     echo "=== sample hog $h counter $c $n victim $v"
     sleep 0.2
   done ) & sampler=$!
+# Oracles of the guest's scheduler (shared/notes/guest-runqueue-edits.md
+# section 8), from /proc so that they read alike on 6.1 and 6.12: where
+# each of the hog's threads waits (wchan: get_signal in the trap, into
+# which Debian's builds inline do_freezer_trap) and the context switches
+# they made (none in the trap). (procs_running against the threads in
+# state R was tried: a reading of every thread's stat took about 8 s on the
+# emulated 6.1 guest, and on the busy guest the two seldom matched.)
+oracle() { # tag
+  local w= s=0 t x k v
+  for t in /proc/$hog/task/*; do
+    x=; read -r x 2>/dev/null <$t/wchan; w="$w,${x:-0}"
+    while read -r k v; do
+      case $k in voluntary_ctxt_switches:|nonvoluntary_ctxt_switches:) s=$((s + v)) ;; esac
+    done 2>/dev/null <$t/status
+  done
+  echo "=== gsched-lab: oracle $1 wchan=${w#,} switches=$s"
+}
 exec 3</dev/ttyS1
 while read -t 3600 line <&3; do
   case $line in
     mark\ *) echo "=== gsched-lab: ${line}" ;;
+    oracle\ *) oracle "${line#oracle }" ;;
     kill-victim)
       echo "=== gsched-lab: mark killing-victim"
       kill -9 $victim; wait $victim; echo "=== gsched-lab: victim killed (wait status $?)" ;;
@@ -104,5 +123,7 @@ st $hog; h=$S; st $counter; c=$S; count
 echo "=== final2 hog $h counter $c $n"
 kill -9 $hog $counter
 dmesg | tail -n +$((dmesg_at_start + 1)) >/tmp/dmesg-new
-grep -E 'BUG|WARNING|Oops|hung_task|rcu.*stall|Call Trace' /tmp/dmesg-new | sed 's/^/=== guest dmesg: /'
-echo "=== guest dmesg warnings: $(grep -cE 'BUG|WARNING|Oops|hung_task|rcu.*stall|Call Trace' /tmp/dmesg-new)"
+# (the note's list: scheduler warnings, list corruption, lockups, stalls, PSI)
+bad='BUG|WARNING|Oops|hung_task|rcu.*stall|Call Trace|corruption|soft lockup|psi:|blocked for more than'
+grep -E "$bad" /tmp/dmesg-new | sed 's/^/=== guest dmesg: /'
+echo "=== guest dmesg warnings: $(grep -cE "$bad" /tmp/dmesg-new)"
