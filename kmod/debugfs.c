@@ -16,7 +16,7 @@ static void gs_show_vm(struct seq_file *m, const struct gsched_vm_info *vm,
 	seq_printf(m, "vm %u pid %d vcpus %u spaces %u evictions %llu cpu_ns %llu\n",
 		   vm->vm_id, vm->pid, vm->nr_vcpus, vm->nr_spaces, vm->evictions,
 		   vm->cpu_ns);
-	n = gs_snapshot_tasks(vm->vm_id, as, max, &total);
+	n = gs_snapshot_spaces(vm->vm_id, as, max, &total);
 	for (i = 0; i < n; i++)
 		seq_printf(m, "  root %#llx cpu_ns %llu switches %llu last_seen %llu vcpu %u\n",
 			   as[i].root, as[i].cpu_ns, as[i].switches,

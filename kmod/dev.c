@@ -84,7 +84,7 @@ static long gs_list(unsigned int cmd, void __user *arg)
 			err = -ENOMEM;
 			goto out;
 		}
-		n = gs_snapshot_tasks(l.vm_id, as, l.capacity, &l.total);
+		n = gs_snapshot_spaces(l.vm_id, as, l.capacity, &l.total);
 		for (i = 0; i < n; i++)
 			gs_space_info(&as[i], (struct gsched_space_info *)buf + i);
 		break;

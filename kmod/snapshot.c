@@ -117,7 +117,7 @@ int gs_snapshot_vcpus(u32 vm_id, struct gsched_vcpu_info *out, u32 max, u32 *tot
 
 /* The VM's address spaces, each with the time its vCPUs have charged to it
  * and not yet folded into the table (lent for the copy). */
-int gs_snapshot_tasks(u32 vm_id, struct gs_as *out, u32 max, u32 *total)
+int gs_snapshot_spaces(u32 vm_id, struct gs_as *out, u32 max, u32 *total)
 {
 	unsigned long flags, vflags;
 	struct gs_vm *vm = gs_vm_lock(vm_id, &flags, &vflags);

@@ -6,6 +6,6 @@
 
 u32 gs_snapshot_vms(struct gsched_vm_info *out, u32 max, u32 *total);
 int gs_snapshot_vcpus(u32 vm_id, struct gsched_vcpu_info *out, u32 max, u32 *total);
-int gs_snapshot_tasks(u32 vm_id, struct gs_as *out, u32 max, u32 *total);
+int gs_snapshot_spaces(u32 vm_id, struct gs_as *out, u32 max, u32 *total);
 
 #endif

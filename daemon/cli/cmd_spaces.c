@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* gschedctl spaces VM: the guest's address spaces (page-table roots) with the CPU time each
- * really received on a host CPU, switch counts and rates, last seen. */
+/* gschedctl spaces VM: the guest's address spaces (page-table roots) with
+ * the CPU time each really received on a host CPU, switch counts and rates,
+ * last seen. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

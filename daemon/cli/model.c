@@ -93,7 +93,7 @@ struct json_object *json_space(const struct gsched_space_info *t, unsigned long 
 	return o;
 }
 
-/* A guest task read from outside: the fields ps and runqueue both show. */
+/* qsort: address spaces by CPU time, largest first. */
 static int by_cpu_desc(const void *a, const void *b)
 {
 	const struct gsched_space_info *x = a, *y = b;

@@ -99,8 +99,8 @@ int gsched_list_vcpus(struct gsched *g, unsigned int vm_id,
 }
 
 int gsched_list_spaces(struct gsched *g, unsigned int vm_id,
-		      struct gsched_space_info **out, size_t *count,
-		      unsigned long long *now_ns)
+		       struct gsched_space_info **out, size_t *count,
+		       unsigned long long *now_ns)
 {
 	return gsched_list(g, GSCHED_IOC_LIST_SPACES, vm_id, sizeof(**out),
 			   (void **)out, count, now_ns);

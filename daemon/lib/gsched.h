@@ -25,8 +25,8 @@ int gsched_list_vms(struct gsched *g, struct gsched_vm_info **out, size_t *count
 int gsched_list_vcpus(struct gsched *g, unsigned int vm_id,
 		      struct gsched_vcpu_info **out, size_t *count);
 int gsched_list_spaces(struct gsched *g, unsigned int vm_id,
-		      struct gsched_space_info **out, size_t *count,
-		      unsigned long long *now_ns);
+		       struct gsched_space_info **out, size_t *count,
+		       unsigned long long *now_ns);
 
 /* ABI 1.1: guest memory, registers and pauses (see abi.h); 0 or -errno. */
 int gsched_list_memslots(struct gsched *g, unsigned int vm_id,

@@ -190,7 +190,7 @@ struct gsched_call {
 #define GSCHED_IOC_VERSION     _IOR(GSCHED_IOC_MAGIC, 0x00, struct gsched_version)
 #define GSCHED_IOC_LIST_VMS    _IOWR(GSCHED_IOC_MAGIC, 0x01, struct gsched_list)
 #define GSCHED_IOC_LIST_VCPUS  _IOWR(GSCHED_IOC_MAGIC, 0x02, struct gsched_list)
-#define GSCHED_IOC_LIST_SPACES  _IOWR(GSCHED_IOC_MAGIC, 0x03, struct gsched_list)
+#define GSCHED_IOC_LIST_SPACES _IOWR(GSCHED_IOC_MAGIC, 0x03, struct gsched_list)
 #define GSCHED_IOC_LIST_MEMSLOTS _IOWR(GSCHED_IOC_MAGIC, 0x04, struct gsched_list)
 #define GSCHED_IOC_MEM_READ    _IOWR(GSCHED_IOC_MAGIC, 0x05, struct gsched_mem)
 #define GSCHED_IOC_MEM_WRITE   _IOWR(GSCHED_IOC_MAGIC, 0x06, struct gsched_mem)
