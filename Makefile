@@ -25,7 +25,7 @@ JSONC_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
 CORE_SRC := kmod/core/astab.c kmod/core/acct.c kmod/core/btf.c
 VMI_SRC := daemon/vmi/mem.c daemon/vmi/pagewalk.c daemon/vmi/list.c daemon/vmi/rbtree.c \
-	daemon/vmi/file.c
+	daemon/vmi/file.c daemon/vmi/edits.c daemon/vmi/rbedit.c
 LINUX_SRC := daemon/linux/guest.c daemon/linux/kaslr.c daemon/linux/offsets.c \
 	daemon/linux/tasks.c daemon/linux/runqueue.c daemon/linux/freeze.c daemon/linux/cgroup.c
 # Everything that reads a guest: memory, the Linux readers, the profile
