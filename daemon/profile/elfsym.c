@@ -21,6 +21,23 @@ static int want_index(const char *name)
 	return -1;
 }
 
+static int is_range(const char *name)
+{
+	for (int i = 0; profile_want_ranges[i]; i++)
+		if (!strcmp(profile_want_ranges[i], name))
+			return 1;
+	return 0;
+}
+
+static void range_end(struct isfgen *g, const char *name, uint64_t end)
+{
+	char n[300];
+
+	snprintf(n, sizeof(n), "%s$end", name);
+	if (!json_object_object_get_ex(g->symbols, n, NULL))
+		isfgen_symbol(g, n, end, NULL);
+}
+
 static char *b64(const unsigned char *in, size_t n)
 {
 	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -113,7 +130,8 @@ int isfgen_map_symbols(struct isfgen *g, const char *map, const char *elf)
 {
 	FILE *f = fopen(map, "r");
 	char line[512], name[256], type[8], banner[512] = "";
-	unsigned long long addr, lb = 0;
+	unsigned long long addr, lb = 0, open_addr = 0;
+	char open_name[256] = ""; /* a range whose end is the next higher address */
 	int found = 0, fd, lineno = 0;
 	Elf *e;
 
@@ -134,9 +152,17 @@ int isfgen_map_symbols(struct isfgen *g, const char *map, const char *elf)
 			fclose(f);
 			return -1;
 		}
+		if (open_name[0] && addr > open_addr) {
+			range_end(g, open_name, addr);
+			open_name[0] = 0;
+		}
 		if (want_index(name) < 0 || json_object_object_get_ex(g->symbols, name, NULL))
 			continue;
 		isfgen_symbol(g, name, addr, symbol_type(name, 0));
+		if (is_range(name)) {
+			snprintf(open_name, sizeof(open_name), "%s", name);
+			open_addr = addr;
+		}
 		found++;
 		if (!strcmp(name, "linux_banner"))
 			lb = addr;
@@ -202,6 +228,8 @@ int isfgen_elf_symbols(struct isfgen *g, const char *path)
 			if (w < 0 || json_object_object_get_ex(g->symbols, name, NULL))
 				continue;
 			isfgen_symbol(g, name, s.st_value, symbol_type(name, s.st_size));
+			if (is_range(name) && s.st_size)
+				range_end(g, name, s.st_value + s.st_size);
 			found++;
 			if (!strcmp(name, "linux_banner"))
 				read_string(e, s.st_shndx, s.st_value, banner, sizeof(banner));

@@ -17,6 +17,8 @@ const char *const profile_want_types[] = {
 	"rq", "cfs_rq", "rt_rq", "sched_entity", "sched_rt_entity",
 	"sched_dl_entity", "load_weight", "sched_avg", "sched_info",
 	"task_group", "sched_class",
+	/* PSI (what a run-queue edit keeps consistent) */
+	"psi_group", "psi_group_cpu",
 	"rb_node", "rb_root", "rb_root_cached",
 	/* locks checked before reading */
 	"raw_spinlock", "spinlock", "qspinlock", "qrwlock",
@@ -36,6 +38,18 @@ const char *const profile_want_symbols[] = {
 	/* guest calls (suspend/resume): what the guest is made to call, and
 	 * native_halt's HLT for the calls to return to */
 	"wake_up_process", "ct_irq_enter", "ct_irq_exit", "native_halt",
+	/* run-queue edits (linux/rqedit.c): PSI and uclamp state, and the
+	 * functions a task switched out on its way to user mode returns into
+	 * (profile_want_ranges) */
+	"psi_system", "psi_disabled", "psi_cgroups_enabled", "sched_uclamp_used",
+	"schedule", "exit_to_user_mode_prepare", "exit_to_user_mode_loop",
+	NULL,
+};
+
+/* Functions whose end is written too, as the symbol "NAME$end" (the next
+ * symbol's address in a System.map, the ELF symbol's size otherwise). */
+const char *const profile_want_ranges[] = {
+	"schedule", "exit_to_user_mode_prepare", "exit_to_user_mode_loop",
 	NULL,
 };
 

@@ -11,6 +11,8 @@
 extern const char *const profile_want_types[];
 /* Symbols whose addresses are written ("constant_data" for linux_banner). */
 extern const char *const profile_want_symbols[];
+/* Those of them whose end address is written too, as "NAME$end". */
+extern const char *const profile_want_ranges[];
 /* Symbols a profile must have to be usable by gschedctl's readers. */
 extern const char *const profile_need_symbols[];
 
