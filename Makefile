@@ -27,7 +27,8 @@ CORE_SRC := kmod/core/astab.c kmod/core/acct.c kmod/core/btf.c
 VMI_SRC := daemon/vmi/mem.c daemon/vmi/pagewalk.c daemon/vmi/list.c daemon/vmi/rbtree.c \
 	daemon/vmi/file.c daemon/vmi/edits.c daemon/vmi/rbedit.c
 LINUX_SRC := daemon/linux/guest.c daemon/linux/kaslr.c daemon/linux/offsets.c \
-	daemon/linux/tasks.c daemon/linux/runqueue.c daemon/linux/freeze.c daemon/linux/cgroup.c
+	daemon/linux/tasks.c daemon/linux/runqueue.c daemon/linux/freeze.c daemon/linux/cgroup.c \
+	daemon/linux/rqedit.c
 # Everything that reads a guest: memory, the Linux readers, the profile
 # loader, and the escaping of what they show.
 GUEST_SRC := $(VMI_SRC) $(LINUX_SRC) daemon/profile/isf.c daemon/lib/escape.c

@@ -17,7 +17,7 @@
 #include "cli/introspect.h"
 #include "lib/ctl.h"
 
-static const char usage_s[] = "suspend VM PID|COMM|/CGROUP [--thread] [--direct] [--profile FILE|DIR] [--json]";
+static const char usage_s[] = "suspend VM PID|COMM|/CGROUP [--thread] [--mechanism trap|runqueue] [--direct] [--profile FILE|DIR] [--json]";
 static const char usage_r[] = "resume VM PID|COMM|/CGROUP [--thread] [--direct] [--profile FILE|DIR] [--json]";
 static const char usage_l[] = "suspended VM|--image FILE [--direct] [--profile FILE|DIR] [--json]";
 
@@ -69,15 +69,19 @@ static void print_text(int mode, struct json_object *o)
 	struct table *tb = NULL;
 
 	if (mode == LIST) {
-		static const char *const hdr[] = { "PID", "TGID", "S", "COMM", "SINCE", "BY" };
+		static const char *const hdr[] = { "PID", "TGID", "S", "COMM", "HOW", "SINCE", "BY" };
 
-		tb = table_new(hdr, 6);
+		tb = table_new(hdr, 7);
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *t = json_object_array_get_idx(tasks, i), *v;
 		long long pid = jint(t, "pid"), tgid = jint(t, "tgid");
 
-		if (mode == SUSPEND) {
+		if (mode == SUSPEND && !strcmp(jstr(t, "mechanism"), "runqueue")) {
+			printf("suspended pid %lld (tgid %lld, %s): %s\n", pid, tgid, jstr(t, "comm"),
+			       !strcmp(jstr(t, "how"), "dequeued") ? "taken off its run queue" :
+			       "kept asleep");
+		} else if (mode == SUSPEND) {
 			printf("suspended pid %lld (tgid %lld, %s)\n", pid, tgid, jstr(t, "comm"));
 		} else if (mode == RESUME && json_object_object_get_ex(t, "woken", &v) &&
 			   json_object_get_boolean(v)) {
@@ -99,12 +103,12 @@ static void print_text(int mode, struct json_object *o)
 				strftime(since, sizeof(since), "%F %T", localtime_r(&when, &tm));
 				snprintf(by, sizeof(by), "uid %lld", jint(t, "by_uid"));
 			}
-			table_row(tb, ps, ts, jstr(t, "state"), jstr(t, "comm"), since, by);
+			table_row(tb, ps, ts, jstr(t, "state"), jstr(t, "comm"), jstr(t, "mechanism"), since, by);
 		}
 	}
 	if (tb) {
 		table_print(tb);
-		fprintf(stderr, "%zu guest thread(s) in the freezer trap gsched sets (S: asleep in it; R: not there yet)\n",
+		fprintf(stderr, "%zu guest thread(s) suspended by gsched (trap: the freezer trap, S asleep in it, R not there yet; runqueue: off its run queue, T)\n",
 			n);
 	}
 }
@@ -114,7 +118,7 @@ static int run(struct cli *c, int argc, char **argv, int mode)
 	const char *usage = mode == RESUME ? usage_r : mode == LIST ? usage_l : usage_s;
 	struct gs_sus a = { .mode = mode == RESUME ? GS_SUS_RESUME : mode == LIST ? GS_SUS_LIST : GS_SUS_SUSPEND };
 	char **rest = calloc((size_t)argc + 1, sizeof(*rest)), err[1024];
-	const char *target = NULL, *vm = NULL;
+	const char *target = NULL, *vm = NULL, *mech = NULL;
 	int nrest = 0, npos = 0, thread = 0, dir = 0, image = 0, ret;
 	struct json_object *out = NULL;
 
@@ -126,6 +130,15 @@ static int run(struct cli *c, int argc, char **argv, int mode)
 
 		if (i && !strcmp(argv[i], "--direct")) {
 			dir = 1;
+			continue;
+		}
+		if (i && mode == SUSPEND && !strcmp(argv[i], "--mechanism")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "%s: --mechanism needs trap or runqueue\n", c->prog);
+				free(rest);
+				return 2;
+			}
+			mech = argv[++i];
 			continue;
 		}
 		if (i && (!strcmp(argv[i], "--profile") || !strcmp(argv[i], "--image")))
@@ -145,7 +158,8 @@ static int run(struct cli *c, int argc, char **argv, int mode)
 		free(rest);
 		return 2;
 	}
-	if (target && gs_sus_target(&a, target, thread, err, sizeof(err))) {
+	if ((target && gs_sus_target(&a, target, thread, err, sizeof(err))) ||
+	    (mech && gs_sus_mechanism(&a, mech, err, sizeof(err)))) {
 		fprintf(stderr, "%s: %s\n", c->prog, err);
 		free(rest);
 		return 2;
@@ -160,6 +174,8 @@ static int run(struct cli *c, int argc, char **argv, int mode)
 			J_ADD(req, "target", json_object_new_string(target));
 			J_ADD(req, "thread", json_object_new_boolean(thread));
 		}
+		if (mech)
+			J_ADD(req, "mechanism", json_object_new_string(mech));
 		ret = gs_ctl_call(gs_ctl_path(), req, &out, err, sizeof(err));
 		json_object_put(req);
 		if (ret && ret != -ENOENT && ret != -ECONNREFUSED) {

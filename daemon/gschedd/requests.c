@@ -186,6 +186,8 @@ static struct json_object *do_suspend_resume(struct gd *d, struct json_object *r
 	if (gs_sus_target(&a, target, json_object_object_get_ex(req, "thread", &th) &&
 			  json_object_get_boolean(th), err, sizeof(err)))
 		return error(err, 0);
+	if (str_arg(req, "mechanism") && gs_sus_mechanism(&a, str_arg(req, "mechanism"), err, sizeof(err)))
+		return error(err, 0);
 	if (gd_vm_find(d, vm, &v, err, sizeof(err)))
 		return error(err, 0);
 	b.v = v;

@@ -8,6 +8,18 @@
 #include "lib/suspend.h"
 #include "linux/cgroup.h"
 #include "linux/freeze.h"
+#include "linux/rqedit.h"
+
+int gs_sus_mechanism(struct gs_sus *a, const char *name, char *err, size_t errlen)
+{
+	if (!strcmp(name, "trap") || !strcmp(name, "runqueue")) {
+		a->runqueue = !strcmp(name, "runqueue");
+		return 0;
+	}
+	snprintf(err, errlen, "--mechanism '%.32s': trap (the guest's freezer trap) or runqueue (Monarch's run-queue edits)",
+		 name);
+	return -1;
+}
 
 int gs_sus_target(struct gs_sus *a, const char *target, int thread, char *err, size_t errlen)
 {
@@ -68,19 +80,33 @@ static int in_cgroup(struct lx_guest *g, struct gs_sus *a, const struct lx_task 
 	return err ? err : lx_cgroup_under(path, a->target);
 }
 
+/* Put back what the resume undid when the wake-up could not be made. */
+static int undo(struct lx_guest *g, const struct gs_sus_done *d, int rq)
+{
+	return rq ? lx_rq_unwake(g, d->t.va) : lx_freeze_retrap(g, d->t.va);
+}
+
 /* Resume one thread: clear its trap, and make the guest wake it if it sleeps
- * there. The wake-up that cannot be made now puts the trap back (same
- * pause: the guest never sees it clear), so a retry finds it trapped. */
+ * there; or, suspended by the run-queue mechanism, make the guest wake it
+ * (its own enqueue). The wake-up that cannot be made now puts the trap or
+ * the mark back (same pause: the guest never sees it clear), so a retry
+ * finds it suspended. */
 static int resume_one(struct lx_guest *g, struct gs_sus_done *d)
 {
 	struct vmi_call c;
-	int wake = 0, r, err = lx_freeze_clear(g, d->t.va, &wake);
+	int wake = 0, rq = 0, r, err = lx_rq_is_suspended(g, d->t.va, &rq);
 
+	if (!err && rq) {
+		err = lx_rq_prepare_wake(g, d->t.va);
+		wake = 1;
+	} else if (!err) {
+		err = lx_freeze_clear(g, d->t.va, &wake);
+	}
 	if (err || !wake)
 		return err;
 	err = lx_wake_call(g, d->t.va, &c);
 	if (err) {
-		lx_freeze_retrap(g, d->t.va);
+		undo(g, d, rq);
 		return err;
 	}
 	r = vmi_call(g->mem, &c);
@@ -92,11 +118,11 @@ static int resume_one(struct lx_guest *g, struct gs_sus_done *d)
 		snprintf(g->err, sizeof(g->err), "guest call: %s",
 			 r == -ENODEV ? "no vCPU at a point where the guest could take an interrupt" :
 			 strerror(-r));
-		return lx_freeze_retrap(g, d->t.va) ? LX_EMEM : LX_EBUSY;
+		return undo(g, d, rq) ? LX_EMEM : LX_EBUSY;
 	}
 	if (r) {
 		snprintf(g->err, sizeof(g->err), "guest call to wake_up_process: %s", strerror(-r));
-		lx_freeze_retrap(g, d->t.va);
+		undo(g, d, rq);
 		return LX_EMEM;
 	}
 	d->woken = 1;
@@ -166,10 +192,17 @@ int gs_sus_act(struct lx_guest *g, void *arg)
 
 		if (by_thread(a) && !matches(a, &t[i]))
 			continue;
+		a->done[a->n].how = GS_HOW_TRAP;
 		if (a->mode == GS_SUS_LIST) {
+			int rq = 0;
+
 			err = lx_freeze_read(g, t[i].va, &fr);
-			if (err || !fr.trapped)
+			if (!err && !fr.trapped)
+				err = lx_rq_is_suspended(g, t[i].va, &rq);
+			if (err || (!fr.trapped && !rq))
 				continue;
+			if (rq)
+				a->done[a->n].how = GS_HOW_ASLEEP;
 		}
 		a->done[a->n].t = t[i];
 		a->done[a->n++].vcpu = -1;
@@ -177,8 +210,20 @@ int gs_sus_act(struct lx_guest *g, void *arg)
 	if (!err && a->mode == GS_SUS_SUSPEND && a->n && a->before &&
 	    a->before(a->ctx, g, a->done, a->n))
 		err = LX_EMEM;
-	for (size_t i = 0; i < a->n && !err && a->mode != GS_SUS_LIST; i++)
-		err = a->mode == GS_SUS_SUSPEND ? lx_freeze_set(g, a->done[i].t.va) : resume_one(g, &a->done[i]);
+	for (size_t i = 0; i < a->n && !err && a->mode != GS_SUS_LIST; i++) {
+		struct gs_sus_done *d = &a->done[i];
+
+		if (a->mode == GS_SUS_RESUME) {
+			err = resume_one(g, d);
+		} else if (a->runqueue) {
+			enum lx_rq_how how = LX_RQ_ASLEEP;
+
+			err = lx_rq_suspend(g, d->t.va, &how);
+			d->how = how == LX_RQ_DEQUEUED ? GS_HOW_DEQUEUED : GS_HOW_ASLEEP;
+		} else {
+			err = lx_freeze_set(g, d->t.va);
+		}
+	}
 	if (!err && !a->n && a->mode != GS_SUS_LIST && !a->exact && a->cgroup) {
 		snprintf(g->err, sizeof(g->err),
 			 "no process in cgroup %.200s or below (kernel threads are never suspended; %zu process(es) whose cgroup could not be read)",
@@ -224,6 +269,13 @@ struct json_object *gs_sus_json(const struct gs_sus *a)
 		const struct gs_sus_done *d = &a->done[i];
 		struct json_object *e = json_lx_task(&d->t);
 
+		if (a->mode != GS_SUS_RESUME) {
+			json_object_object_add(e, "mechanism",
+					       json_object_new_string(d->how == GS_HOW_TRAP ? "trap" : "runqueue"));
+			if (a->mode == GS_SUS_SUSPEND && d->how != GS_HOW_TRAP)
+				json_object_object_add(e, "how", json_object_new_string(
+					d->how == GS_HOW_DEQUEUED ? "dequeued" : "asleep"));
+		}
 		if (a->mode == GS_SUS_RESUME) {
 			json_object_object_add(e, "woken", json_object_new_boolean(d->woken));
 			if (d->woken) {

@@ -15,8 +15,12 @@
 
 enum gs_sus_mode { GS_SUS_SUSPEND, GS_SUS_RESUME, GS_SUS_LIST };
 
+enum gs_sus_how { GS_HOW_TRAP, GS_HOW_DEQUEUED, GS_HOW_ASLEEP };
+
 struct gs_sus_done {
 	struct lx_task t;
+	enum gs_sus_how how;       /* suspend, list: the freezer trap, or the
+	                            * run-queue mechanism (linux/rqedit.h) */
 	int woken;                 /* resume: the guest's wake_up_process ran */
 	unsigned long long woke;   /* its return value (1: it was asleep) */
 	int vcpu;
@@ -34,6 +38,9 @@ struct gs_sus {
 	const char *target;        /* a pid, a command name or a guest cgroup path (gs_sus_target) */
 	long pid;                  /* -1: target is a command name or a cgroup */
 	int thread;                /* pid names one thread, not its process */
+	int runqueue;              /* suspend with Monarch's run-queue edits
+	                            * (--mechanism runqueue), not the trap; a
+	                            * resume and a list take both */
 	int cgroup;                /* target is a cgroup v2 path ("/..."): the processes
 	                            * in that group and in the groups below it */
 	size_t unreadable;         /* cgroup: processes whose group could not be read */
@@ -48,6 +55,8 @@ struct gs_sus {
 	size_t n;
 };
 
+/* "trap" (0) or "runqueue" (1) into a->runqueue; 0, or -1 with 'err' set. */
+int gs_sus_mechanism(struct gs_sus *a, const char *name, char *err, size_t errlen);
 /* Set a->target, a->pid, a->cgroup and a->thread from a command line's
  * TARGET (digits: a pid; starting with '/': a cgroup path; else a command
  * name); 0, or -1 with 'err' set. */

@@ -106,8 +106,7 @@ int lx_freeze_set(struct lx_guest *g, uint64_t task)
 	return err;
 }
 
-/* Every run queue's lock, as wake_up_process may take any of them. */
-static int rq_locks_free(struct lx_guest *g)
+int lx_rq_locks_free(struct lx_guest *g)
 {
 	uint64_t nr_va, pcpu_va, rq_sym, off;
 	uint32_t nr;
@@ -155,7 +154,7 @@ int lx_freeze_clear(struct lx_guest *g, uint64_t task, int *wake)
 	if (!err && *wake)
 		err = lock_free(g, task + g->off.t_pi_lock, "the task's pi_lock");
 	if (!err && *wake)
-		err = rq_locks_free(g);
+		err = lx_rq_locks_free(g);
 	if (!err && f.trapped)
 		err = write_u64(g, task + g->off.t_jobctl, f.jobctl & ~LX_JOBCTL_TRAP_FREEZE);
 	return err;

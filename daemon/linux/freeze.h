@@ -29,6 +29,9 @@ int lx_freeze_clear(struct lx_guest *g, uint64_t task, int *wake);
  * made: the trap bit back, so that the task stays suspended (a sleeper
  * whose bit is clear would never be woken by a later resume). */
 int lx_freeze_retrap(struct lx_guest *g, uint64_t task);
+/* Every run queue's lock free, as wake_up_process may take any of them:
+ * LX_OK, or LX_EBUSY with g->err saying which. */
+int lx_rq_locks_free(struct lx_guest *g);
 /* The guest call that wakes 'task': ct_irq_enter(), wake_up_process(task),
  * ct_irq_exit(), returning to native_halt's HLT. */
 int lx_wake_call(struct lx_guest *g, uint64_t task, struct vmi_call *c);
