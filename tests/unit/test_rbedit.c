@@ -152,12 +152,11 @@ static void test_equal_keys_fifo(void **state)
 	assert_int_equal(seen, 40);
 }
 
-/* A planted cycle or an unreadable node fails the edit: nothing to commit. */
-static void test_hostile(void **state)
+/* Nodes 0..15 keyed by their index, inserted in order. */
+static void build16(void)
 {
 	struct vmi_edits ed;
 
-	(void)state;
 	memset(mem, 0, sizeof(mem));
 	for (int i = 0; i < 16; i++) {
 		at(NODE(i))[3] = (uint64_t)i;
@@ -165,6 +164,15 @@ static void test_hostile(void **state)
 		vmi_rbe_add_cached(&ed, NODE(i), ROOT, less, NULL);
 		commit(&ed);
 	}
+}
+
+/* A planted cycle or an unreadable node fails the edit: nothing to commit. */
+static void test_hostile(void **state)
+{
+	struct vmi_edits ed;
+
+	(void)state;
+	build16();
 	/* the largest node's right child points back at the root */
 	for (uint64_t n = at(ROOT)[0]; n; n = at(n)[1])
 		if (!at(n)[1]) {
@@ -185,13 +193,7 @@ static void test_hostile(void **state)
 	assert_int_equal(vmi_rbe_next(&ed, NODE(200)), 0);
 	assert_int_not_equal(ed.err, 0);
 
-	memset(mem, 0, sizeof(mem));
-	for (int i = 0; i < 16; i++) {
-		at(NODE(i))[3] = (uint64_t)i;
-		vmi_edits_init(&ed, rd, NULL);
-		vmi_rbe_add_cached(&ed, NODE(i), ROOT, less, NULL);
-		commit(&ed);
-	}
+	build16();
 	unreadable = 8;
 	vmi_edits_init(&ed, rd, NULL);
 	vmi_rbe_erase_cached(&ed, NODE(9), ROOT);
