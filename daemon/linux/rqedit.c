@@ -41,7 +41,7 @@ struct bit { uint64_t off; unsigned pos; int found; };
 
 /* Every field the edit reads or writes; resolved per call. */
 struct rqo {
-	uint64_t t_se, t_on_rq, t_on_cpu, t_cpu, t_policy, t_state, t_flags, t_pi_lock, t_ptrace,
+	uint64_t t_se, t_on_rq, t_on_cpu, t_policy, t_state, t_flags, t_pi_lock, t_ptrace,
 		 t_psi_flags, t_numa_nid, t_thread_sp, t_cgroups, t_stack;
 	struct bit contrib, iowait, memstall;
 	uint64_t se_run_node, se_on_rq, se_weight, se_parent, se_cfs_rq, se_my_q, se_group_node,
@@ -59,7 +59,7 @@ static const struct { const char *type, *member; size_t field; unsigned size; } 
 #define F(t, m, f) { t, m, offsetof(struct rqo, f), 0 }
 #define Z(t, m, f, z) { t, m, offsetof(struct rqo, f), z }
 	F("task_struct", "se", t_se), Z("task_struct", "on_rq", t_on_rq, 4),
-	Z("task_struct", "on_cpu", t_on_cpu, 4), Z("task_struct", "cpu", t_cpu, 4),
+	Z("task_struct", "on_cpu", t_on_cpu, 4),
 	Z("task_struct", "policy", t_policy, 4), Z("task_struct", "__state", t_state, 4),
 	Z("task_struct", "flags", t_flags, 4), Z("task_struct", "pi_lock", t_pi_lock, 4),
 	Z("task_struct", "ptrace", t_ptrace, 4), Z("task_struct", "psi_flags", t_psi_flags, 4),
@@ -144,7 +144,14 @@ static int resolve(struct lx_guest *g, struct rqo *o)
 		}
 	}
 	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
-		if (symbols[i].field == offsetof(struct rqo, sym_uclamp_used) && lx_symbol(g, symbols[i].name, &v)) {
+		if (symbols[i].field == offsetof(struct rqo, sym_runqueues)) {
+			/* per-CPU: an offset from each CPU's __per_cpu_offset */
+			if (profile_symbol(g->prof, "runqueues", &v) || v >= LX_START_KERNEL_MAP) {
+				snprintf(g->err, sizeof(g->err), "profile %s: no per-CPU symbol runqueues",
+					 profile_path(g->prof));
+				return LX_EPROFILE;
+			}
+		} else if (symbols[i].field == offsetof(struct rqo, sym_uclamp_used) && lx_symbol(g, symbols[i].name, &v)) {
 			v = 0; /* a kernel without CONFIG_UCLAMP_TASK */
 		} else if (lx_symbol(g, symbols[i].name, &v)) {
 			snprintf(g->err, sizeof(g->err),
@@ -192,17 +199,23 @@ static int refuse(struct lx_guest *g, const char *why, uint64_t task)
 static int on_way_to_user(struct lx_guest *g, const struct rqo *o, uint64_t task)
 {
 	uint64_t sp, stack, w[STACK_WORDS], text0, text1;
-	int i;
+	int i, n;
 
+	/* the frames near the top of the 16 KiB stack (THREAD_SIZE, x86-64
+	 * without KASAN): the window ends there */
 	if (lx_read(g, task + o->t_thread_sp, &sp, 8) || lx_read(g, task + o->t_stack, &stack, 8) ||
-	    sp & 7 || sp < stack || sp + sizeof(w) > stack + 16384 || lx_read(g, sp, w, sizeof(w)))
+	    sp & 7 || sp < stack || sp >= stack + 16384)
+		return 0;
+	n = (int)((stack + 16384 - sp) / 8);
+	n = n < STACK_WORDS ? n : STACK_WORDS;
+	if (n < 9 || lx_read(g, sp, w, (size_t)n * 8))
 		return 0;
 	if (lx_symbol(g, "_stext", &text0) || lx_symbol(g, "_etext", &text1))
 		return 0;
-	for (i = 6; i < STACK_WORDS; i++)
+	for (i = 6; i < n; i++)
 		if (w[i] > o->sym_schedule && w[i] < o->sym_schedule_end)
 			break;
-	for (i++; i < STACK_WORDS; i++)
+	for (i++; i < n; i++)
 		if (w[i] >= text0 && w[i] < text1)
 			return w[i] > o->sym_exit && w[i] < o->sym_exit_end;
 	return 0;
@@ -444,7 +457,7 @@ int lx_rq_suspend(struct lx_guest *g, uint64_t task, enum lx_rq_how *how)
 		return err;
 	if (lx_read(g, task + o.t_state, &state, 4) || lx_read(g, task + o.t_flags, &flags, 4) ||
 	    lx_read(g, task + o.t_policy, &policy, 4) || lx_read(g, task + o.t_on_rq, &on_rq, 4) ||
-	    lx_read(g, task + o.t_on_cpu, &on_cpu, 4) || lx_read(g, task + o.t_cpu, &cpu, 4) ||
+	    lx_read(g, task + o.t_on_cpu, &on_cpu, 4) || lx_read(g, task + g->off.t_cpu, &cpu, 4) ||
 	    lx_read(g, task + o.t_ptrace, &ptrace, 4) || lx_read(g, task + o.t_numa_nid, &nid, 4) ||
 	    cpu >= LX_MAX_CPUS || lx_read(g, o.sym_pcpu_off + 8ULL * cpu, &pcpu_off, 8) ||
 	    (o.sym_uclamp_used && lx_read(g, o.sym_uclamp_used, &uclamp, 4)))

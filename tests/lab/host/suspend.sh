@@ -118,6 +118,25 @@ oracle trapped-1; sleep 2; oracle trapped-2
 must resume "$g" "$hog"; step hog-resumed 3
 expect_trapped ""
 oracle resumed
+# Monarch's run-queue mechanism, through gschedd: the hog's three threads
+# taken off a 6.1 guest's run queue (each when it is ready, switched out on
+# its way to user mode; retried while one runs), listed, then woken by the
+# resume (the guest's own enqueue); a 6.12 guest (EEVDF) is refused. A
+# nice-0 spinner keeps the nice-19 hog's threads waiting ready (a lone
+# runnable thread is always running when the VM is paused)
+tell spin-start; sleep 1
+if ctl --json suspend --mechanism runqueue "$g" "$hog" >"$OUT/rq-suspend.json" 2>"$OUT/rq-suspend.txt"; then
+  step rq-suspended 5
+  ctl suspended "$g" >"$OUT/rq-list.txt" || { say "FAIL: gschedctl suspended after the run-queue suspend"; tell done; exit 1; }
+  cat "$OUT/rq-list.txt"
+  tell spin-stop
+  must --json resume "$g" "$hog" >"$OUT/rq-resume.json"; step rq-resumed 3
+else
+  say "run-queue suspend refused: $(tail -n 1 "$OUT/rq-suspend.txt")"
+  tell spin-stop; step rq-refused 0
+fi
+expect_trapped ""
+expect_journaled ""
 must suspend "$g" "$counter"; step counter-suspended 6
 must --json resume "$g" "$counter" | tee "$OUT/resume-counter.json"; step counter-resumed 3
 # a second resume finds nothing suspended: the sleeping counter is not
@@ -239,21 +258,6 @@ say "cycles: $n x 2 suspend/resume pairs in $(( ($(date +%s%N) - t0) / 1000000 )
 expect_trapped ""
 expect_journaled ""
 step cycles-done 2
-# Monarch's run-queue mechanism, through gschedd: the hog's three threads
-# taken off a 6.1 guest's run queue (each when it is ready, switched out on
-# its way to user mode; retried while one runs), listed, then woken by the
-# resume (the guest's own enqueue); a 6.12 guest (EEVDF) is refused
-if ctl --json suspend --mechanism runqueue "$g" "$hog" >"$OUT/rq-suspend.json" 2>"$OUT/rq-suspend.txt"; then
-  step rq-suspended 5
-  ctl suspended "$g" >"$OUT/rq-list.txt" || { say "FAIL: gschedctl suspended after the run-queue suspend"; tell done; exit 1; }
-  cat "$OUT/rq-list.txt"
-  must --json resume "$g" "$hog" >"$OUT/rq-resume.json"; step rq-resumed 3
-else
-  say "run-queue suspend refused: $(tail -n 1 "$OUT/rq-suspend.txt")"
-  step rq-refused 0
-fi
-expect_trapped ""
-expect_journaled ""
 # the soak: a ping-pong pair and a forker (cgroup /soak) suspended and
 # resumed, one action every 10 ms, by gschedctl soak (the library's path,
 # acting alone); then nothing left in the trap, and each went on

@@ -93,6 +93,10 @@ while read -t 3600 line <&3; do
       echo "=== gsched-lab: mark hog-moved"; echo "=== gsched-lab: hog moved: $(cat /proc/$hog/cgroup)" ;;
     unmove-hog) echo $hog >/sys/fs/cgroup/lab/hog/cgroup.procs
       echo "=== gsched-lab: hog moved back: $(cat /proc/$hog/cgroup)" ;;
+    spin-start) # a nice-0 spinner beside the hog (the run-queue step)
+      sh -c 'while :; do :; done' & spinner=$! ;;
+    spin-stop)
+      kill "$spinner"; wait "$spinner" 2>/dev/null ;;
     burn-start) # gschedd's history of root owners: a busy process (up to 120 s)...
       /sleepers --burn 120000 20 & reuse=$! ;;
     burn-stop) # ...killed, and 20 sleepers forked right after it, one likely on its root
