@@ -168,6 +168,7 @@ static int candidates(struct lx_guest *g, struct gs_sus *a, struct lx_task **t, 
 int gs_sus_act(struct lx_guest *g, void *arg)
 {
 	struct gs_sus *a = arg;
+	struct lx_rqoff rqo;
 	struct lx_task *t = NULL;
 	size_t n = 0;
 	int err;
@@ -207,6 +208,10 @@ int gs_sus_act(struct lx_guest *g, void *arg)
 		a->done[a->n].t = t[i];
 		a->done[a->n++].vcpu = -1;
 	}
+	/* the run-queue mechanism's layout, once for all the threads (and its
+	 * refusal, an EEVDF guest say, before anything is journaled) */
+	if (!err && a->mode == GS_SUS_SUSPEND && a->runqueue && a->n)
+		err = lx_rq_layout(g, &rqo);
 	if (!err && a->mode == GS_SUS_SUSPEND && a->n && a->before &&
 	    a->before(a->ctx, g, a->done, a->n))
 		err = LX_EMEM;
@@ -218,7 +223,7 @@ int gs_sus_act(struct lx_guest *g, void *arg)
 		} else if (a->runqueue) {
 			enum lx_rq_how how = LX_RQ_ASLEEP;
 
-			err = lx_rq_suspend(g, d->t.va, &how);
+			err = lx_rq_suspend(g, &rqo, d->t.va, &how);
 			d->how = how == LX_RQ_DEQUEUED ? GS_HOW_DEQUEUED : GS_HOW_ASLEEP;
 		} else {
 			err = lx_freeze_set(g, d->t.va);

@@ -47,7 +47,7 @@ static int write_u64(struct lx_guest *g, uint64_t va, uint64_t v)
 	return LX_OK;
 }
 
-static int lock_free(struct lx_guest *g, uint64_t va, const char *what)
+int lx_lock_free(struct lx_guest *g, uint64_t va, const char *what)
 {
 	uint32_t v;
 
@@ -72,7 +72,7 @@ static int siglock_free(struct lx_guest *g, uint64_t task)
 			 (unsigned long long)task);
 		return LX_EMEM;
 	}
-	return lock_free(g, sh + g->off.sh_siglock, "the task's siglock");
+	return lx_lock_free(g, sh + g->off.sh_siglock, "the task's siglock");
 }
 
 int lx_freeze_read(struct lx_guest *g, uint64_t task, struct lx_freeze *f)
@@ -129,7 +129,7 @@ int lx_rq_locks_free(struct lx_guest *g)
 			return LX_EMEM;
 		}
 		snprintf(what, sizeof(what), "run queue lock of CPU %u", c);
-		err = lock_free(g, off + rq_sym + g->off.rq_lock, what);
+		err = lx_lock_free(g, off + rq_sym + g->off.rq_lock, what);
 		if (err)
 			return err;
 	}
@@ -152,7 +152,7 @@ int lx_freeze_clear(struct lx_guest *g, uint64_t task, int *wake)
 	*wake = f.trapped && (f.state & TASK_INTERRUPTIBLE) && !(f.state & TASK_UNINTERRUPTIBLE);
 	err = siglock_free(g, task);
 	if (!err && *wake)
-		err = lock_free(g, task + g->off.t_pi_lock, "the task's pi_lock");
+		err = lx_lock_free(g, task + g->off.t_pi_lock, "the task's pi_lock");
 	if (!err && *wake)
 		err = lx_rq_locks_free(g);
 	if (!err && f.trapped)

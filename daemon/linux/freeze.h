@@ -29,6 +29,9 @@ int lx_freeze_clear(struct lx_guest *g, uint64_t task, int *wake);
  * made: the trap bit back, so that the task stays suspended (a sleeper
  * whose bit is clear would never be woken by a later resume). */
 int lx_freeze_retrap(struct lx_guest *g, uint64_t task);
+/* A guest spinlock (qspinlock, raw_spinlock_t: 4 bytes) at va free? LX_OK,
+ * LX_EBUSY ("WHAT is held"), or LX_EMEM if unreadable; g->err says which. */
+int lx_lock_free(struct lx_guest *g, uint64_t va, const char *what);
 /* Every run queue's lock free, as wake_up_process may take any of them:
  * LX_OK, or LX_EBUSY with g->err saying which. */
 int lx_rq_locks_free(struct lx_guest *g);

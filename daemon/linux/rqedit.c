@@ -37,27 +37,10 @@
 #define MAX_LEVELS 16             /* task-group depth (a real one is a few) */
 #define STACK_WORDS 48
 
-struct bit { uint64_t off; unsigned pos; int found; };
-
-/* Every field the edit reads or writes; resolved per call. */
-struct rqo {
-	uint64_t t_se, t_on_rq, t_on_cpu, t_policy, t_state, t_flags, t_pi_lock, t_ptrace,
-		 t_psi_flags, t_numa_nid, t_thread_sp, t_cgroups, t_stack;
-	struct bit contrib, iowait, memstall;
-	uint64_t se_run_node, se_on_rq, se_weight, se_parent, se_cfs_rq, se_my_q, se_group_node,
-		 se_runnable_weight, se_ue_enqueued, se_ue_ewma;
-	uint64_t cfs_root, cfs_leftmost, cfs_nr_running, cfs_idle_nr, cfs_h_nr, cfs_idle_h_nr,
-		 cfs_weight, cfs_inv_weight, cfs_curr, cfs_next, cfs_last, cfs_skip, cfs_throttled,
-		 cfs_throttle_count, cfs_runtime_enabled, cfs_idle, cfs_ue_enqueued;
-	uint64_t rq_lock, rq_nr_running, rq_curr, rq_cfs, rq_cfs_tasks;
-	uint64_t cs_dfl_cgrp, cg_psi, cg_kn, kn_id, psi_parent, psi_pcpu, psic_seq, psic_tasks;
-	uint64_t sym_runqueues, sym_pcpu_off, sym_psi_system, sym_psi_disabled, sym_psi_cgroups,
-		 sym_uclamp_used, sym_schedule, sym_schedule_end, sym_exit, sym_exit_end;
-};
 
 static const struct { const char *type, *member; size_t field; unsigned size; } fields[] = {
-#define F(t, m, f) { t, m, offsetof(struct rqo, f), 0 }
-#define Z(t, m, f, z) { t, m, offsetof(struct rqo, f), z }
+#define F(t, m, f) { t, m, offsetof(struct lx_rqoff, f), 0 }
+#define Z(t, m, f, z) { t, m, offsetof(struct lx_rqoff, f), z }
 	F("task_struct", "se", t_se), Z("task_struct", "on_rq", t_on_rq, 4),
 	Z("task_struct", "on_cpu", t_on_cpu, 4),
 	Z("task_struct", "policy", t_policy, 4), Z("task_struct", "__state", t_state, 4),
@@ -92,20 +75,21 @@ static const struct { const char *type, *member; size_t field; unsigned size; } 
 };
 
 static const struct { const char *name; size_t field; } symbols[] = {
-#define S(n, f) { n, offsetof(struct rqo, f) }
+#define S(n, f) { n, offsetof(struct lx_rqoff, f) }
 	S("runqueues", sym_runqueues), S("__per_cpu_offset", sym_pcpu_off),
 	S("psi_system", sym_psi_system), S("psi_disabled", sym_psi_disabled),
 	S("psi_cgroups_enabled", sym_psi_cgroups), S("sched_uclamp_used", sym_uclamp_used),
 	S("schedule", sym_schedule), S("schedule$end", sym_schedule_end),
 	S("exit_to_user_mode_prepare", sym_exit), S("exit_to_user_mode_prepare$end", sym_exit_end),
+	S("_stext", sym_stext), S("_etext", sym_etext),
 #undef S
 };
 
 static void find_bits(const char *name, uint64_t off, uint64_t size, unsigned pos, unsigned len,
 		      void *arg)
 {
-	struct rqo *o = arg;
-	struct bit *b = !strcmp(name, "sched_contributes_to_load") ? &o->contrib :
+	struct lx_rqoff *o = arg;
+	struct lx_rqbit *b = !strcmp(name, "sched_contributes_to_load") ? &o->contrib :
 			!strcmp(name, "in_iowait") ? &o->iowait :
 			!strcmp(name, "in_memstall") ? &o->memstall : NULL;
 
@@ -117,7 +101,7 @@ static void find_bits(const char *name, uint64_t off, uint64_t size, unsigned po
 	}
 }
 
-static int resolve(struct lx_guest *g, struct rqo *o)
+int lx_rq_layout(struct lx_guest *g, struct lx_rqoff *o)
 {
 	uint64_t v;
 
@@ -144,14 +128,14 @@ static int resolve(struct lx_guest *g, struct rqo *o)
 		}
 	}
 	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
-		if (symbols[i].field == offsetof(struct rqo, sym_runqueues)) {
+		if (symbols[i].field == offsetof(struct lx_rqoff, sym_runqueues)) {
 			/* per-CPU: an offset from each CPU's __per_cpu_offset */
 			if (profile_symbol(g->prof, "runqueues", &v) || v >= LX_START_KERNEL_MAP) {
 				snprintf(g->err, sizeof(g->err), "profile %s: no per-CPU symbol runqueues",
 					 profile_path(g->prof));
 				return LX_EPROFILE;
 			}
-		} else if (symbols[i].field == offsetof(struct rqo, sym_uclamp_used) && lx_symbol(g, symbols[i].name, &v)) {
+		} else if (symbols[i].field == offsetof(struct lx_rqoff, sym_uclamp_used) && lx_symbol(g, symbols[i].name, &v)) {
 			v = 0; /* a kernel without CONFIG_UCLAMP_TASK */
 		} else if (lx_symbol(g, symbols[i].name, &v)) {
 			snprintf(g->err, sizeof(g->err),
@@ -196,9 +180,9 @@ static int refuse(struct lx_guest *g, const char *why, uint64_t task)
  * exit-to-user loop (exit_to_user_mode_prepare, where 6.1 inlines
  * exit_to_user_mode_loop). A task preempted anywhere else may hold a
  * kernel lock. */
-static int on_way_to_user(struct lx_guest *g, const struct rqo *o, uint64_t task)
+static int on_way_to_user(struct lx_guest *g, const struct lx_rqoff *o, uint64_t task)
 {
-	uint64_t sp, stack, w[STACK_WORDS], text0, text1;
+	uint64_t sp, stack, w[STACK_WORDS];
 	int i, n;
 
 	/* the frames near the top of the 16 KiB stack (THREAD_SIZE, x86-64
@@ -210,32 +194,23 @@ static int on_way_to_user(struct lx_guest *g, const struct rqo *o, uint64_t task
 	n = n < STACK_WORDS ? n : STACK_WORDS;
 	if (n < 9 || lx_read(g, sp, w, (size_t)n * 8))
 		return 0;
-	if (lx_symbol(g, "_stext", &text0) || lx_symbol(g, "_etext", &text1))
-		return 0;
 	for (i = 6; i < n; i++)
 		if (w[i] > o->sym_schedule && w[i] < o->sym_schedule_end)
 			break;
 	for (i++; i < n; i++)
-		if (w[i] >= text0 && w[i] < text1)
+		if (w[i] >= o->sym_stext && w[i] < o->sym_etext)
 			return w[i] > o->sym_exit && w[i] < o->sym_exit_end;
 	return 0;
 }
 
-static int lock_free(struct lx_guest *g, uint64_t va)
-{
-	uint32_t v = 1;
-
-	return !lx_read(g, va, &v, 4) && !v;
-}
-
-static uint32_t bit_get(struct vmi_edits *ed, uint64_t task, struct bit b)
+static uint32_t bit_get(struct vmi_edits *ed, uint64_t task, struct lx_rqbit b)
 {
 	uint64_t word = (task + b.off) & ~3ULL;
 
 	return vmi_ed_get32(ed, word) >> (((task + b.off) & 3) * 8 + b.pos) & 1;
 }
 
-static void bit_clear(struct vmi_edits *ed, uint64_t task, struct bit b)
+static void bit_clear(struct vmi_edits *ed, uint64_t task, struct lx_rqbit b)
 {
 	uint64_t word = (task + b.off) & ~3ULL;
 
@@ -248,7 +223,7 @@ static void list_del_init(struct vmi_edits *ed, uint64_t e)
 	uint64_t next = vmi_ed_get64(ed, e), prev = vmi_ed_get64(ed, e + 8);
 
 	if (!ed->err && (vmi_ed_get64(ed, next + 8) != e || vmi_ed_get64(ed, prev) != e)) {
-		ed->err = VMI_EDITS_EREAD; /* a corrupt list: never write through it */
+		ed->err = VMI_EDITS_EBAD; /* a corrupt list: never write through it */
 		return;
 	}
 	vmi_ed_set64(ed, next + 8, prev);
@@ -259,16 +234,20 @@ static void list_del_init(struct vmi_edits *ed, uint64_t e)
 
 static void sub32(struct vmi_edits *ed, uint64_t va, uint32_t d)
 {
-	uint32_t v = vmi_ed_get32(ed, va);
+	uint32_t v;
+
+	if (!d)
+		return; /* (an idle count a normal task does not touch) */
+	v = vmi_ed_get32(ed, va);
 
 	if (!ed->err && v < d)
-		ed->err = VMI_EDITS_EREAD; /* a count below what is queued: not a consistent queue */
+		ed->err = VMI_EDITS_EBAD; /* a count below what is queued: not a consistent queue */
 	vmi_ed_set32(ed, va, v - d);
 }
 
 /* clear_buddies(): each of next, last, skip that is se, and above it while
  * the parent level's buddy is se's parent. */
-static void clear_buddies(struct vmi_edits *ed, const struct rqo *o, uint64_t cfs, uint64_t se)
+static void clear_buddies(struct vmi_edits *ed, const struct lx_rqoff *o, uint64_t cfs, uint64_t se)
 {
 	const uint64_t which[3] = { o->cfs_last, o->cfs_next, o->cfs_skip };
 
@@ -290,7 +269,7 @@ static void clear_buddies(struct vmi_edits *ed, const struct rqo *o, uint64_t cf
 
 /* PSI: the task no longer counts as runnable in its groups on that CPU
  * (psi_task_change(p, TSK_RUNNING, 0)'s counts). */
-static int psi_dequeue(struct lx_guest *g, struct vmi_edits *ed, const struct rqo *o, uint64_t task,
+static int psi_dequeue(struct lx_guest *g, struct vmi_edits *ed, const struct lx_rqoff *o, uint64_t task,
 		       uint64_t pcpu_off)
 {
 	uint32_t disabled = 0, cgroups = 0, flags = vmi_ed_get32(ed, task + o->t_psi_flags);
@@ -325,7 +304,7 @@ static int psi_dequeue(struct lx_guest *g, struct vmi_edits *ed, const struct rq
 }
 
 /* dequeue_task_fair(rq, p, DEQUEUE_SLEEP) and deactivate_task()'s on_rq. */
-static int dequeue(struct lx_guest *g, struct vmi_edits *ed, const struct rqo *o, uint64_t task,
+static int dequeue(struct lx_guest *g, struct vmi_edits *ed, const struct lx_rqoff *o, uint64_t task,
 		   uint64_t rq)
 {
 	uint64_t se = task + o->t_se, cfs, ue = rq + o->rq_cfs + o->cfs_ue_enqueued;
@@ -395,7 +374,7 @@ static int dequeue(struct lx_guest *g, struct vmi_edits *ed, const struct rqo *o
 
 /* Every cfs_rq from the task's up to the root: no bandwidth limit, not
  * throttled; the root must be the rq's own. */
-static int check_levels(struct lx_guest *g, const struct rqo *o, uint64_t task, uint64_t rq)
+static int check_levels(struct lx_guest *g, const struct lx_rqoff *o, uint64_t task, uint64_t rq)
 {
 	uint64_t se = task + o->t_se, cfs = 0;
 
@@ -444,25 +423,22 @@ static int commit(struct lx_guest *g, struct vmi_edits *ed, uint64_t task)
 	return LX_OK;
 }
 
-int lx_rq_suspend(struct lx_guest *g, uint64_t task, enum lx_rq_how *how)
+int lx_rq_suspend(struct lx_guest *g, const struct lx_rqoff *o, uint64_t task, enum lx_rq_how *how)
 {
-	struct rqo o;
 	struct vmi_edits ed;
 	uint32_t state, flags, policy, on_rq, on_cpu, cpu, ptrace, uclamp = 0;
 	int32_t nid;
 	uint64_t pcpu_off, rq, curr;
-	int err = resolve(g, &o);
+	int err;
 
-	if (err)
-		return err;
-	if (lx_read(g, task + o.t_state, &state, 4) || lx_read(g, task + o.t_flags, &flags, 4) ||
-	    lx_read(g, task + o.t_policy, &policy, 4) || lx_read(g, task + o.t_on_rq, &on_rq, 4) ||
-	    lx_read(g, task + o.t_on_cpu, &on_cpu, 4) || lx_read(g, task + g->off.t_cpu, &cpu, 4) ||
-	    lx_read(g, task + o.t_ptrace, &ptrace, 4) || lx_read(g, task + o.t_numa_nid, &nid, 4) ||
-	    cpu >= LX_MAX_CPUS || lx_read(g, o.sym_pcpu_off + 8ULL * cpu, &pcpu_off, 8) ||
-	    (o.sym_uclamp_used && lx_read(g, o.sym_uclamp_used, &uclamp, 4)))
+	if (lx_read(g, task + o->t_state, &state, 4) || lx_read(g, task + o->t_flags, &flags, 4) ||
+	    lx_read(g, task + o->t_policy, &policy, 4) || lx_read(g, task + o->t_on_rq, &on_rq, 4) ||
+	    lx_read(g, task + o->t_on_cpu, &on_cpu, 4) || lx_read(g, task + g->off.t_cpu, &cpu, 4) ||
+	    lx_read(g, task + o->t_ptrace, &ptrace, 4) || lx_read(g, task + o->t_numa_nid, &nid, 4) ||
+	    cpu >= LX_MAX_CPUS || lx_read(g, o->sym_pcpu_off + 8ULL * cpu, &pcpu_off, 8) ||
+	    (o->sym_uclamp_used && lx_read(g, o->sym_uclamp_used, &uclamp, 4)))
 		return refuse(g, "unreadable", task);
-	rq = o.sym_runqueues + pcpu_off;
+	rq = o->sym_runqueues + pcpu_off;
 	if (state == LX_RQ_SUSPENDED && !on_rq) {
 		*how = LX_RQ_ASLEEP; /* already: a retry after it was done */
 		return LX_OK;
@@ -471,14 +447,17 @@ int lx_rq_suspend(struct lx_guest *g, uint64_t task, enum lx_rq_how *how)
 		return refuse(g, "a kernel thread or an exiting task", task);
 	if (ptrace)
 		return refuse(g, "traced", task);
-	if (!lock_free(g, task + o.t_pi_lock) || !lock_free(g, rq + o.rq_lock))
-		return busy(g, "its pi_lock or its run queue's lock is held", task);
-	if (on_cpu || lx_read(g, rq + o.rq_curr, &curr, 8) || curr == task)
+	err = lx_lock_free(g, task + o->t_pi_lock, "the task's pi_lock");
+	if (!err)
+		err = lx_lock_free(g, rq + o->rq_lock, "its run queue's lock");
+	if (err)
+		return err;
+	if (on_cpu || lx_read(g, rq + o->rq_curr, &curr, 8) || curr == task)
 		return busy(g, "running (taken when it is next preempted)", task);
 	vmi_edits_init(&ed, rd, g);
 	if (on_rq == 0 && state == TASK_INTERRUPTIBLE) {
 		/* asleep: its next wake-up finds a state it does not match */
-		vmi_ed_set32(&ed, task + o.t_state, LX_RQ_SUSPENDED);
+		vmi_ed_set32(&ed, task + o->t_state, LX_RQ_SUSPENDED);
 		*how = LX_RQ_ASLEEP;
 		return commit(g, &ed, task);
 	}
@@ -490,41 +469,41 @@ int lx_rq_suspend(struct lx_guest *g, uint64_t task, enum lx_rq_how *how)
 		return refuse(g, "utilization clamping is in use in the guest", task);
 	if (nid != -1)
 		return refuse(g, "it has a NUMA node preference", task);
-	err = check_levels(g, &o, task, rq);
+	err = check_levels(g, o, task, rq);
 	if (err)
 		return err;
-	if (!on_way_to_user(g, &o, task))
+	if (!on_way_to_user(g, o, task))
 		return busy(g, "preempted inside the kernel, where it may hold a lock (taken when it is switched out on its way to user mode)", task);
-	if (bit_get(&ed, task, o.iowait) || bit_get(&ed, task, o.memstall))
+	if (bit_get(&ed, task, o->iowait) || bit_get(&ed, task, o->memstall))
 		return busy(g, "in iowait or a memory stall", task);
-	bit_clear(&ed, task, o.contrib); /* a stale bit would make the wake-up uncount a D sleep */
-	err = psi_dequeue(g, &ed, &o, task, pcpu_off);
+	bit_clear(&ed, task, o->contrib); /* a stale bit would make the wake-up uncount a D sleep */
+	err = psi_dequeue(g, &ed, o, task, pcpu_off);
 	if (!err)
-		err = dequeue(g, &ed, &o, task, rq);
+		err = dequeue(g, &ed, o, task, rq);
 	if (err)
 		return err;
-	vmi_ed_set32(&ed, task + o.t_state, LX_RQ_SUSPENDED);
+	vmi_ed_set32(&ed, task + o->t_state, LX_RQ_SUSPENDED);
 	*how = LX_RQ_DEQUEUED;
 	return commit(g, &ed, task);
 }
 
+/* __state from 'from' to 'to', off its run queue, its pi_lock free (the
+ * readers' own offsets: no layout needed for the resume). */
 static int state_rw(struct lx_guest *g, uint64_t task, uint32_t from, uint32_t to)
 {
-	struct rqo o;
 	struct vmi_edits ed;
 	uint32_t state = 0, on_rq = 1;
-	int err = resolve(g, &o);
+	int err;
 
-	if (err)
-		return err;
-	if (lx_read(g, task + o.t_state, &state, 4) || lx_read(g, task + o.t_on_rq, &on_rq, 4))
+	if (lx_read(g, task + g->off.t_state, &state, 4) || lx_read(g, task + g->off.t_on_rq, &on_rq, 4))
 		return refuse(g, "unreadable", task);
 	if (state != from || on_rq)
 		return refuse(g, "no longer suspended by the run-queue mechanism", task);
-	if (!lock_free(g, task + o.t_pi_lock))
-		return busy(g, "its pi_lock is held", task);
+	err = lx_lock_free(g, task + g->off.t_pi_lock, "the task's pi_lock");
+	if (err)
+		return err;
 	vmi_edits_init(&ed, rd, g);
-	vmi_ed_set32(&ed, task + o.t_state, to);
+	vmi_ed_set32(&ed, task + g->off.t_state, to);
 	return commit(g, &ed, task);
 }
 

@@ -90,6 +90,7 @@ const char *vmi_edits_strerror(int err)
 	case VMI_EDITS_EFULL: return "more writes than one edit holds";
 	case VMI_EDITS_EALIGN: return "misaligned guest field";
 	case VMI_EDITS_EOVERLAP: return "guest fields overlap";
+	case VMI_EDITS_EBAD: return "guest structures inconsistent (a cycle, a broken list, a count below what is queued)";
 	}
 	return "unknown edit error";
 }

@@ -30,7 +30,8 @@ struct vmi_edits {
 	uint64_t err_va;
 };
 
-enum { VMI_EDITS_EREAD = 1, VMI_EDITS_EFULL, VMI_EDITS_EALIGN, VMI_EDITS_EOVERLAP };
+enum { VMI_EDITS_EREAD = 1, VMI_EDITS_EFULL, VMI_EDITS_EALIGN, VMI_EDITS_EOVERLAP,
+       VMI_EDITS_EBAD /* the guest's structures contradict each other */ };
 
 void vmi_edits_init(struct vmi_edits *ed, int (*read)(void *, uint64_t, void *, size_t), void *ctx);
 /* The value at va as the edit sees it (0 after an error: check ed->err). */

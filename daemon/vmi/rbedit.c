@@ -42,7 +42,7 @@ static int stop(struct vmi_edits *ed, int *steps)
 	if (ed->err)
 		return 1;
 	if (++*steps > 2 * VMI_RB_MAX_DEPTH) {
-		ed->err = VMI_EDITS_EREAD; /* a cycle: the tree is not a tree */
+		ed->err = VMI_EDITS_EBAD; /* a cycle: the tree is not a tree */
 		return 1;
 	}
 	return 0;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Unit tests of daemon/linux/rqedit.c's refusals on the synthetic guest
  * (tests/synth): a profile without the fields the run-queue mechanism edits
- * is refused, naming the first one missing; an EEVDF kernel is refused for
- * what it is; neither writes a byte. The edits themselves are proven on
+ * is refused by lx_rq_layout, naming the first one missing; an EEVDF kernel
+ * is refused for what it is; neither writes a byte. The edits themselves are proven on
  * real 6.1 guests (tests/lab/check-suspend) and their rb-tree part by
  * test_rbedit. */
 #include <stdarg.h>
@@ -25,13 +25,12 @@ static void test_profile_without_fields_refused(void **state)
 	struct fx *f = *state;
 	uint64_t t = f->s.t[3].va;
 	uint8_t before[4096];
-	enum lx_rq_how how = 0;
+	struct lx_rqoff o;
 
 	f->g.off.has_deadline = 0; /* the synthetic kernel has EEVDF's field: past that check */
 	assert_int_equal(lx_read(&f->g, t, before, sizeof(before)), 0);
-	assert_int_equal(lx_rq_suspend(&f->g, t, &how), LX_EPROFILE);
+	assert_int_equal(lx_rq_layout(&f->g, &o), LX_EPROFILE);
 	assert_non_null(strstr(f->g.err, "which the run-queue mechanism"));
-	assert_int_equal(how, 0);
 	assert_true(unchanged(f, t, before));
 }
 
@@ -40,11 +39,11 @@ static void test_eevdf_refused(void **state)
 	struct fx *f = *state;
 	uint64_t t = f->s.t[3].va;
 	uint8_t before[4096];
-	enum lx_rq_how how = 0;
+	struct lx_rqoff o;
 
 	f->g.off.has_deadline = 1; /* sched_entity.deadline: EEVDF (6.6 on) */
 	assert_int_equal(lx_read(&f->g, t, before, sizeof(before)), 0);
-	assert_int_equal(lx_rq_suspend(&f->g, t, &how), LX_EPROFILE);
+	assert_int_equal(lx_rq_layout(&f->g, &o), LX_EPROFILE);
 	assert_non_null(strstr(f->g.err, "EEVDF"));
 	assert_non_null(strstr(f->g.err, "--mechanism trap"));
 	assert_true(unchanged(f, t, before));
